@@ -1,0 +1,3 @@
+from send_plan.cli import main
+
+main()

@@ -1,0 +1,240 @@
+"""The command line: parse options -> call one core function -> output -> exit code.
+
+Only Typer and the standard library are imported at module level, so that
+``send-plan --version`` starts fast; each command imports what it needs.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from send_plan import __version__
+from send_plan.errors import EXIT_USAGE, PlansInvalid, SendPlanError
+
+app = typer.Typer(
+    name="send-plan",
+    help="Keep local-area SEND improvement plans in git: validate them, see what needs "
+    "attention, and produce board papers.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class _Settings:
+    color: bool = True
+    quiet: bool = False
+
+
+settings = _Settings()
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def echo(text: str) -> None:
+    """Output for the user or a script: standard output."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def say(text: str) -> None:
+    """A message about the run (not its output): standard error, unless --quiet."""
+    if not settings.quiet:
+        sys.stderr.write(text.rstrip("\n") + "\n")
+
+
+def fail(text: str) -> None:
+    sys.stderr.write(f"send-plan: error: {text}\n")
+
+
+def handles_errors(func: F) -> F:
+    """Turn the one root exception into a message and the documented exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except PlansInvalid as exc:
+            from send_plan.reporters import finding_line, summary_line
+
+            for finding in exc.result.findings:
+                sys.stderr.write(finding_line(finding) + "\n")
+            fail(f"{summary_line(exc.result)}; fix the errors before reporting on these plans")
+            raise typer.Exit(exc.exit_code) from None
+        except SendPlanError as exc:
+            fail(exc.message)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------------------- options
+
+
+def parse_date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not a real date; write YYYY-MM-DD", param_hint=option
+        ) from None
+
+
+def today() -> date:
+    """The clock, read in this one place; every command takes --as-of instead."""
+    return date.today()
+
+
+Paths = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Plan files or folders, searched recursively for *.yaml and *.yml [default: plans/]",
+        show_default=False,
+    ),
+]
+
+
+def _paths(paths: list[Path] | None) -> list[Path]:
+    return list(paths) if paths else [Path("plans")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        echo(f"send-plan {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+    no_color: Annotated[
+        bool, typer.Option("--no-color", help="No colour in output (NO_COLOR is honoured too).")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print no messages, only the output.")
+    ] = False,
+) -> None:
+    settings.color = not no_color and not os.environ.get("NO_COLOR")
+    settings.quiet = quiet
+
+
+# --------------------------------------------------------------------------- validate
+
+
+class ValidateFormat(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+@app.command(
+    epilog="Examples:\n\n"
+    "  send-plan validate\n\n"
+    "  send-plan validate plans/wsoa-2018.yaml --format json\n\n"
+    "  send-plan validate --format github --strict",
+)
+@handles_errors
+def validate(
+    paths: Paths = None,
+    format: Annotated[
+        ValidateFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ValidateFormat.text,
+    strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
+) -> None:
+    """Check plan files against the format and every rule; exit 1 on errors."""
+    from send_plan.check import check
+    from send_plan.reporters import REPORTER_BY_NAME, summary_line
+
+    result = check(_paths(paths))
+    body = REPORTER_BY_NAME[format.value](result, strict=strict)
+    if format is ValidateFormat.text and settings.quiet:
+        body = "".join(line + "\n" for line in body.splitlines()[:-1])
+    echo(body)
+    if format is not ValidateFormat.text:
+        say(summary_line(result))
+    raise typer.Exit(0 if result.success(strict=strict) else 1)
+
+
+# --------------------------------------------------------------------------- schema
+
+
+@app.command(
+    epilog="Examples:\n\n"
+    "  send-plan schema > plan.schema.json\n\n"
+    "  send-plan schema -o plans/plan.schema.json --force",
+)
+@handles_errors
+def schema(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing output file.")] = False,
+) -> None:
+    """Print the JSON Schema of the plan format, for editors and other tools."""
+    import json
+
+    from send_plan.model import json_schema
+
+    text = json.dumps(json_schema(), indent=2) + "\n"
+    if output is None:
+        echo(text)
+        return
+    from send_plan.files import write_atomic
+
+    write_atomic(output, text.encode(), force=force)
+    say(f"wrote {output}")
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def main() -> None:
+    """The console script: run, flush, and exit without tearing down the heap.
+
+    Freeing a large portfolio's objects one by one at exit costs more than the
+    work itself on big plans, and nothing is left to clean up, so exit at once.
+    """
+    code: int
+    try:
+        app()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if isinstance(exc.code, str):
+            sys.stderr.write(exc.code + "\n")
+    except KeyboardInterrupt:
+        sys.stderr.write("send-plan: interrupted\n")
+        code = 130
+    except Exception as exc:  # a bug: still no traceback for the user
+        if os.environ.get("SEND_PLAN_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"send-plan: internal error: {type(exc).__name__}: {exc} "
+            "(set SEND_PLAN_DEBUG=1 for details, and please report it)\n"
+        )
+        code = EXIT_USAGE
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):
+        pass
+    os._exit(code)

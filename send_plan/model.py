@@ -1,0 +1,272 @@
+"""The plan format, version 1, as Pydantic models.
+
+Frozen values, unknown keys refused, no I/O. The models check each field on its
+own (type, vocabulary, form); everything that relates one field to another lives
+in :mod:`send_plan.rules`, so one mistake never hides the others.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
+
+SCHEMA_VERSION = 1
+
+PLAN_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+ACTION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+CARRIED_FROM_PATTERN = r"^[a-z0-9][a-z0-9-]*/[A-Za-z0-9][A-Za-z0-9._-]*$"
+
+
+class PlanKind(StrEnum):
+    WRITTEN_STATEMENT_OF_ACTION = "written-statement-of-action"
+    ACCELERATED_PROGRESS_PLAN = "accelerated-progress-plan"
+    IMPROVEMENT_PLAN = "improvement-plan"
+    PRIORITY_ACTION_PLAN = "priority-action-plan"
+    OTHER = "other"
+
+
+class PlanStatus(StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+class AreaKind(StrEnum):
+    FUNDAMENTAL_FAILING = "fundamental-failing"
+    SIGNIFICANT_WEAKNESS = "significant-weakness"
+    PRIORITY = "priority"
+    PRIORITY_ACTION = "priority-action"
+    AREA_FOR_IMPROVEMENT = "area-for-improvement"
+    OTHER = "other"
+
+
+class Rag(StrEnum):
+    """RAG ratings, worst to best (the declaration order is the ranking)."""
+
+    RED = "red"
+    RED_AMBER = "red-amber"
+    AMBER = "amber"
+    AMBER_GREEN = "amber-green"
+    GREEN = "green"
+
+    @property
+    def rank(self) -> int:
+        return _RAG_ORDER.index(self)
+
+
+_RAG_ORDER = list(Rag)
+
+
+class ActionStatus(StrEnum):
+    NOT_STARTED = "not-started"
+    IN_PROGRESS = "in-progress"
+    COMPLETE = "complete"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def is_open(self) -> bool:
+        return self in (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    """Accept a YAML date or an ISO ``YYYY-MM-DD`` string, nothing looser."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if _ISO_DATE.fullmatch(text):
+            try:
+                return date.fromisoformat(text)
+            except ValueError:
+                raise PydanticCustomError(
+                    "date_impossible", "'{value}' is not a real date", {"value": text}
+                ) from None
+    raise PydanticCustomError(
+        "date_format",
+        "'{value}' is not a date: write it as YYYY-MM-DD, for example 2019-03-31",
+        {"value": value},
+    )
+
+
+def _none_as_empty(value: Any) -> Any:
+    """An empty YAML key (``evidence:``) means an empty list."""
+    return () if value is None else value
+
+
+def _none_as_empty_mapping(value: Any) -> Any:
+    return {} if value is None else value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+PlanId = Annotated[str, StringConstraints(pattern=PLAN_ID_PATTERN)]
+ActionId = Annotated[str, StringConstraints(pattern=ACTION_ID_PATTERN)]
+CarriedFrom = Annotated[str, StringConstraints(pattern=CARRIED_FROM_PATTERN)]
+
+
+NoneAsEmpty = BeforeValidator(_none_as_empty)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        populate_by_name=True,
+        str_strip_whitespace=False,
+    )
+
+
+class Accountable(_Frozen):
+    role: Text
+    partner: str | None = None
+
+
+class PlanInfo(_Frozen):
+    id: PlanId
+    title: str | None = None
+    local_area: Text
+    kind: PlanKind
+    status: PlanStatus = PlanStatus.ACTIVE
+    approved: IsoDate | None = None
+    start: IsoDate
+    end: IsoDate
+    successor: PlanId | None = None
+    board: str | None = None
+    board_meetings: Annotated[tuple[IsoDate, ...], NoneAsEmpty] = ()
+    accountable: Annotated[tuple[Accountable, ...], NoneAsEmpty] = ()
+
+
+class Review(_Frozen):
+    date: IsoDate
+    by: Text
+    rating: Rag
+    summary: str | None = None
+
+
+class Reschedule(_Frozen):
+    on: IsoDate
+    from_: IsoDate = Field(alias="from")
+    to: IsoDate
+    reason: Text
+    approved_by: str | None = None
+
+
+class Update(_Frozen):
+    date: IsoDate
+    rag: Rag | None = None
+    note: Text
+
+
+class Action(_Frozen):
+    id: ActionId
+    title: str | None = None
+    lead: Text
+    partner: str | None = None
+    delivery_plan: str | None = None
+    start: IsoDate | None = None
+    due: IsoDate
+    original_due: IsoDate | None = None
+    status: ActionStatus
+    completed: IsoDate | None = None
+    withdrawn_reason: str | None = None
+    rag: Rag | None = None
+    measures: Annotated[tuple[Text, ...], NoneAsEmpty] = ()
+    evidence: Annotated[tuple[Text, ...], NoneAsEmpty] = ()
+    carried_from: CarriedFrom | None = None
+    rescheduled: Annotated[tuple[Reschedule, ...], NoneAsEmpty] = ()
+    updates: Annotated[tuple[Update, ...], NoneAsEmpty] = ()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status.is_open
+
+    @property
+    def first_due(self) -> date:
+        """The first agreed deadline the file records."""
+        if self.original_due is not None:
+            return self.original_due
+        if self.rescheduled:
+            return self.rescheduled[0].from_
+        return self.due
+
+    @property
+    def slip_days(self) -> int | None:
+        """Days the deadline has moved, from the file's own record (None: never moved)."""
+        if self.original_due is None and not self.rescheduled:
+            return None
+        return (self.due - self.first_due).days
+
+    def carried_source(self) -> tuple[str, str] | None:
+        if self.carried_from is None:
+            return None
+        plan_id, _, action_id = self.carried_from.partition("/")
+        return plan_id, action_id
+
+
+class Area(_Frozen):
+    id: Text
+    kind: AreaKind
+    title: str | None = None
+    actions: Annotated[tuple[Action, ...], NoneAsEmpty] = ()
+
+
+class Plan(_Frozen):
+    """One plan file."""
+
+    schema_version: int
+    plan: PlanInfo
+    partners: Annotated[dict[str, str], BeforeValidator(_none_as_empty_mapping)] = Field(
+        default_factory=dict
+    )
+    reviews: Annotated[tuple[Review, ...], NoneAsEmpty] = ()
+    areas: Annotated[tuple[Area, ...], Field(min_length=1)]
+
+    @property
+    def id(self) -> str:
+        return self.plan.id
+
+    def iter_actions(self) -> Any:
+        """Yield ``(area_index, area, action_index, action)`` in file order."""
+        for i, area in enumerate(self.areas):
+            for j, action in enumerate(area.actions):
+                yield i, area, j, action
+
+
+#: Which model describes the mapping at each kind of place; used to suggest keys.
+MODEL_BY_CONTEXT: dict[str, type[BaseModel]] = {
+    "file": Plan,
+    "plan": PlanInfo,
+    "accountable entry": Accountable,
+    "review": Review,
+    "area": Area,
+    "action": Action,
+    "rescheduled entry": Reschedule,
+    "update": Update,
+}
+
+#: Which vocabulary a field takes, to name the nearest valid value.
+VOCABULARY: dict[str, type[StrEnum]] = {
+    "kind@plan": PlanKind,
+    "status@plan": PlanStatus,
+    "kind@area": AreaKind,
+    "status@action": ActionStatus,
+    "rag": Rag,
+    "rating": Rag,
+}
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the plan format, generated from the models."""
+    schema = Plan.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "send-plan plan file, format version 1"
+    schema.setdefault("properties", {})["schema_version"] = {"const": SCHEMA_VERSION}
+    return schema

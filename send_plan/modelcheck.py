@@ -1,0 +1,315 @@
+"""Plain data -> :class:`~send_plan.model.Plan`, with Pydantic's errors rewritten
+for an analyst: what is wrong, where, and the nearest valid key or value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from send_plan.findings import Finding
+from send_plan.loader import LoadedFile, nearest
+from send_plan.model import MODEL_BY_CONTEXT, SCHEMA_VERSION, VOCABULARY, Plan, Rag
+
+Loc = tuple[str | int, ...]
+
+_LIST_CONTEXT = {
+    "accountable": "accountable entry",
+    "reviews": "review",
+    "areas": "area",
+    "actions": "action",
+    "updates": "update",
+    "rescheduled": "rescheduled entry",
+}
+
+#: A few words on what a missing key should hold.
+_HINTS = {
+    "due": "the deadline agreed now, as YYYY-MM-DD",
+    "lead": "the post accountable for it, e.g. 'Head of Service, Inclusion'",
+    "status": "one of not-started, in-progress, complete, withdrawn",
+    "id": "a short unique id",
+    "kind": "the kind of plan or area",
+    "local_area": "the local area's name, e.g. Lancashire",
+    "start": "a date, YYYY-MM-DD",
+    "end": "a date, YYYY-MM-DD",
+    "plan": "the plan's details (id, local_area, kind, start, end)",
+    "areas": "at least one area with its actions",
+    "rating": "red, red-amber, amber, amber-green or green",
+}
+
+
+def to_model(loaded: LoadedFile) -> None:
+    """Validate ``loaded.data`` into ``loaded.plan``, or add findings explaining why not."""
+    data = loaded.data
+    if data is None:
+        return
+    if not _schema_version_ok(loaded, data):
+        return
+    try:
+        loaded.plan = Plan.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        inside_areas = any(len(e["loc"]) > 1 and e["loc"][0] == "areas" for e in errors)
+        errors = [e for e in errors if not (e["type"] == "too_short" and inside_areas)]
+        loaded.findings.extend(_translate(loaded, data, err) for err in errors)
+        _salvage(loaded, data, errors)
+
+
+def _salvage(loaded: LoadedFile, data: dict[str, Any], errors: list[Any]) -> None:
+    """Validate what remains once the areas and actions at fault are set aside.
+
+    Per-file rules then still report on the rest of the plan in the same run. A
+    salvaged plan is *partial*: cross-plan rules treat it as unreadable, so that
+    an action set aside can never be reported as missing elsewhere.
+    """
+    bad_actions: set[tuple[int, int]] = set()
+    bad_areas: set[int] = set()
+    for err in errors:
+        loc = err["loc"]
+        if len(loc) < 2 or loc[0] != "areas" or not isinstance(loc[1], int):
+            return  # a problem outside the areas: nothing sensible to salvage
+        if len(loc) >= 4 and loc[2] == "actions" and isinstance(loc[3], int):
+            bad_actions.add((loc[1], loc[3]))
+        else:
+            bad_areas.add(loc[1])
+    areas = data.get("areas")
+    if not isinstance(areas, list):
+        return
+    kept_areas: list[Any] = []
+    area_map: list[int] = []
+    action_map: dict[tuple[int, int], int] = {}
+    for i, area in enumerate(areas):
+        if i in bad_areas or not isinstance(area, dict):
+            continue
+        actions = area.get("actions")
+        if isinstance(actions, list):
+            kept = [j for j in range(len(actions)) if (i, j) not in bad_actions]
+            for new_j, j in enumerate(kept):
+                action_map[(len(kept_areas), new_j)] = j
+            area = {**area, "actions": [actions[j] for j in kept]}
+        area_map.append(i)
+        kept_areas.append(area)
+    try:
+        partial = Plan.model_validate({**data, "areas": kept_areas})
+    except ValidationError:
+        return
+    loaded.plan = partial
+    loaded.partial = True
+    loaded.area_map = area_map
+    loaded.action_map = action_map
+
+
+def _schema_version_ok(loaded: LoadedFile, data: dict[str, Any]) -> bool:
+    if "schema_version" not in data:
+        loaded.findings.append(
+            Finding(
+                loaded.name,
+                1,
+                1,
+                "E101",
+                "schema_version is missing: start the file with 'schema_version: 1'",
+                loaded.plan_id,
+            )
+        )
+        return False
+    value = data["schema_version"]
+    if value != str(SCHEMA_VERSION):
+        line, column = loaded.source.position(("schema_version",))
+        loaded.findings.append(
+            Finding(
+                loaded.name,
+                line,
+                column,
+                "E101",
+                f"schema_version is {value!r}; this version of send-plan reads "
+                f"schema_version {SCHEMA_VERSION}",
+                loaded.plan_id,
+            )
+        )
+        return False
+    return True
+
+
+def context_of(loc: Sequence[str | int]) -> str:
+    """What kind of mapping ``loc`` points into: 'file', 'plan', 'action', ..."""
+    context = "file"
+    for i, part in enumerate(loc):
+        if isinstance(part, int):
+            previous = loc[i - 1] if i else None
+            if isinstance(previous, str) and previous in _LIST_CONTEXT:
+                context = _LIST_CONTEXT[previous]
+        elif i == 0 and part in ("plan", "partners"):
+            context = part
+    return context
+
+
+def object_of(data: Any, loc: Sequence[str | int]) -> str | None:
+    """The id of the innermost area or action on ``loc``, read from the raw data."""
+    found: str | None = None
+    node = data
+    for i, part in enumerate(loc):
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(part, int) and i and loc[i - 1] in ("areas", "actions"):
+            ident = node.get("id") if isinstance(node, dict) else None
+            if isinstance(ident, str):
+                found = ident
+    return found
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = str(value)
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def rag_canonical(value: str) -> str | None:
+    """The canonical spelling of a RAG rating written another way, if there is one."""
+    words = [w for w in re.split(r"[\s_/\\,&+-]+", value.strip().lower()) if w]
+    words = [{"r": "red", "a": "amber", "g": "green"}.get(w, w) for w in words]
+    ranked = [r for r in Rag if r.value in words]
+    if not words or len(ranked) != len(set(words)) or len(ranked) > 2:
+        return None
+    if len(ranked) == 1:
+        return ranked[0].value
+    low, high = sorted(ranked, key=lambda r: r.rank)
+    combined = f"{low.value}-{high.value}"
+    return combined if combined in {r.value for r in Rag} else None
+
+
+#: How people write statuses in trackers, to suggest the word the format uses.
+_SYNONYMS = {
+    "done": "complete",
+    "completed": "complete",
+    "finished": "complete",
+    "achieved": "complete",
+    "ongoing": "in-progress",
+    "started": "in-progress",
+    "open": "in-progress",
+    "on-track": "in-progress",
+    "in-hand": "in-progress",
+    "not-yet-started": "not-started",
+    "planned": "not-started",
+    "cancelled": "withdrawn",
+    "canceled": "withdrawn",
+    "removed": "withdrawn",
+    "dropped": "withdrawn",
+    "open-plan": "active",
+    "live": "active",
+    "finalised": "closed",
+}
+
+
+def suggest_value(text: str, choices: list[str]) -> str | None:
+    """The vocabulary word ``text`` most likely means, if any."""
+    normal = re.sub(r"[\s_]+", "-", text.strip().lower())
+    if normal in choices:
+        return normal
+    synonym = _SYNONYMS.get(normal)
+    if synonym in choices:
+        return synonym
+    return nearest(text, choices)
+
+
+def _vocabulary(field: str, context: str) -> list[str] | None:
+    enum = VOCABULARY.get(f"{field}@{context}") or VOCABULARY.get(field)
+    return [m.value for m in enum] if enum else None
+
+
+def _translate(loaded: LoadedFile, data: dict[str, Any], err: Any) -> Finding:
+    loc: Loc = tuple(err["loc"])
+    kind: str = err["type"]
+    value = err.get("input")
+    field = next((p for p in reversed(loc) if isinstance(p, str)), "")
+    item = isinstance(loc[-1], int) if loc else False
+    obj = object_of(data, loc)
+    where: Loc = loc
+    key = False
+
+    if kind == "missing":
+        where = loc[:-1]
+        context = context_of(where)
+        hint = _HINTS.get(field)
+        owner = "the file" if context == "file" else f"this {context}"
+        code = "E102"
+        message = f"{owner} is missing required key '{field}'" + (f" ({hint})" if hint else "")
+    elif kind == "extra_forbidden":
+        key = True
+        context = context_of(loc[:-1])
+        model = MODEL_BY_CONTEXT.get(context)
+        valid = [f.alias or name for name, f in model.model_fields.items()] if model else []
+        guess = nearest(field, valid)
+        code = "E105"
+        message = f"unknown key '{field}' in this {'plan file' if context == 'file' else context}"
+        message += f": did you mean '{guess}'?" if guess else f"; valid keys are {', '.join(valid)}"
+    elif kind in ("enum", "literal_error"):
+        context = context_of(loc[:-1])
+        choices = _vocabulary(field, context) or []
+        code = "E104"
+        text = str(value)
+        canonical = rag_canonical(text) if field in ("rag", "rating") else None
+        if canonical:
+            message = f"{field} {text!r} is not written the canonical way: write '{canonical}'"
+        else:
+            guess = suggest_value(text, choices)
+            message = f"{field} {_show(value)} is not one of {', '.join(choices)}"
+            if guess:
+                message += f": did you mean '{guess}'?"
+    elif kind in ("date_format", "date_impossible"):
+        code = "E106"
+        message = f"{field}: {err['msg']}"
+    elif kind == "string_pattern_mismatch":
+        code = "E107"
+        message = _pattern_message(field, loc, value)
+    elif kind == "string_too_short" or (kind == "string_type" and value is None):
+        code = "E109"
+        message = f"'{field}' is empty; give it a value"
+    elif kind == "too_short" and field == "areas":
+        code = "E102"
+        message = "the plan has no areas: add at least one area with its actions"
+    else:
+        code = "E103"
+        expected = {
+            "string_type": "text",
+            "model_type": "a mapping of keys and values",
+            "model_attributes_type": "a mapping of keys and values",
+            "dict_type": "a mapping of keys and values",
+            "tuple_type": "a list",
+            "list_type": "a list",
+            "int_parsing": "a whole number",
+            "int_type": "a whole number",
+        }.get(kind)
+        label = f"each entry of '{field}'" if item else f"'{field}'"
+        if expected:
+            message = f"{label} must be {expected}, not {_show(value)}"
+        else:
+            message = f"{label}: {err['msg']}"
+    line, column = loaded.source.position(where, key=key)
+    return Finding(loaded.name, line, column, code, message, loaded.plan_id, obj)
+
+
+def _pattern_message(field: str, loc: Loc, value: Any) -> str:
+    if field == "carried_from":
+        return (
+            f"carried_from {_show(value)} must name '<plan-id>/<action-id>', "
+            "for example wsoa-2018/SC3.2"
+        )
+    if loc[:1] == ("plan",) and field in ("id", "successor"):
+        suggestion = re.sub(r"[^a-z0-9-]+", "-", str(value).lower()).strip("-")
+        return f"plan {field} {_show(value)} must be lower-case letters, digits and hyphens" + (
+            f": write '{suggestion}'" if suggestion else ""
+        )
+    return (
+        f"{field} {_show(value)} must start with a letter or digit and hold only "
+        "letters, digits, '.', '_' and '-'"
+    )

@@ -1,0 +1,71 @@
+"""Output formats for ``validate``: a registry of pure ``format(result) -> str``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from send_plan.check import CheckResult
+from send_plan.findings import Finding
+
+
+def finding_line(f: Finding) -> str:
+    ident = " ".join(part for part in (f.plan, f.object) if part)
+    where = f" [{ident}]" if ident else ""
+    return f"{f.path}:{f.line}:{f.column}: {f.severity.value} {f.code}{where} {f.message}"
+
+
+def summary_line(result: CheckResult) -> str:
+    files = len(result.files)
+    errors, warnings = result.error_count, result.warning_count
+    return (
+        f"{files} file{'s' if files != 1 else ''} checked: "
+        f"{errors} error{'s' if errors != 1 else ''}, "
+        f"{warnings} warning{'s' if warnings != 1 else ''}"
+    )
+
+
+def format_text(result: CheckResult, *, strict: bool = False) -> str:
+    lines = [finding_line(f) for f in result.findings]
+    lines.append(summary_line(result))
+    return "\n".join(lines) + "\n"
+
+
+def format_json(result: CheckResult, *, strict: bool = False) -> str:
+    document = {
+        "ok": result.success(strict=strict),
+        "files": list(result.files),
+        "findings": [f.as_dict() for f in result.findings],
+        "summary": {"errors": result.error_count, "warnings": result.warning_count},
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(result: CheckResult, *, strict: bool = False) -> str:
+    """GitHub Actions workflow commands: inline annotations on pull requests."""
+    lines = []
+    for f in result.findings:
+        ident = " ".join(part for part in (f.plan, f.object) if part)
+        message = f"[{ident}] {f.message}" if ident else f.message
+        lines.append(
+            f"::{f.severity.value} file={_escape_property(f.path)},line={f.line},"
+            f"col={f.column},title={_escape_property(f.code)}::{_escape_data(message)}"
+        )
+    return "".join(line + "\n" for line in lines)
+
+
+Reporter = Callable[..., str]
+
+REPORTER_BY_NAME: dict[str, Reporter] = {
+    "text": format_text,
+    "json": format_json,
+    "github": format_github,
+}

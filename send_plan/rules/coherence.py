@@ -1,0 +1,214 @@
+"""Coherence of one plan's own record: statuses and dates, dates in order,
+deadline changes that join up, and the warnings a reviewer wants to see."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+
+from send_plan.findings import Finding
+from send_plan.loader import LoadedFile
+from send_plan.model import ActionStatus, PlanStatus, Rag
+from send_plan.portfolio import Portfolio
+
+
+def _plans(portfolio: Portfolio) -> Iterator[LoadedFile]:
+    return (f for f in portfolio.files if f.plan is not None)
+
+
+def status_dates(portfolio: Portfolio) -> Iterator[Finding]:
+    """Rule 7: completed iff complete, withdrawn_reason iff withdrawn, dates in sequence."""
+    for f in _plans(portfolio):
+        info = f.plan.plan
+        if info.end < info.start:
+            yield f.finding(
+                "E208",
+                f"the plan ends ({info.end}) before it starts ({info.start})",
+                ("plan", "end"),
+            )
+        for i, _, j, a in f.plan.iter_actions():
+            at = ("areas", i, "actions", j)
+            complete = a.status is ActionStatus.COMPLETE
+            if complete and a.completed is None:
+                yield f.finding(
+                    "E204",
+                    "status is complete but 'completed' is missing; add the date it was "
+                    "completed (completed: YYYY-MM-DD)",
+                    (*at, "status"),
+                    obj=a.id,
+                )
+            elif not complete and a.completed is not None:
+                yield f.finding(
+                    "E204",
+                    f"'completed' is set but status is {a.status.value}; remove the date "
+                    "or set status: complete",
+                    (*at, "completed"),
+                    key=True,
+                    obj=a.id,
+                )
+            withdrawn = a.status is ActionStatus.WITHDRAWN
+            has_reason = bool(a.withdrawn_reason and a.withdrawn_reason.strip())
+            if withdrawn and not has_reason:
+                yield f.finding(
+                    "E205",
+                    "status is withdrawn but 'withdrawn_reason' is missing; say why the "
+                    "action was withdrawn (the record must explain it)",
+                    (*at, "status"),
+                    obj=a.id,
+                )
+            elif not withdrawn and a.withdrawn_reason is not None:
+                yield f.finding(
+                    "E205",
+                    f"'withdrawn_reason' is set but status is {a.status.value}; remove it "
+                    "or set status: withdrawn",
+                    (*at, "withdrawn_reason"),
+                    key=True,
+                    obj=a.id,
+                )
+            if a.start is not None and a.start > a.due:
+                yield f.finding(
+                    "E206",
+                    f"the action starts ({a.start}) after it is due ({a.due})",
+                    (*at, "start"),
+                    obj=a.id,
+                )
+            if a.start is not None and a.completed is not None and a.completed < a.start:
+                yield f.finding(
+                    "E207",
+                    f"the action was completed ({a.completed}) before it started ({a.start})",
+                    (*at, "completed"),
+                    obj=a.id,
+                )
+
+
+def _out_of_order(
+    f: LoadedFile,
+    dates: Sequence[date],
+    loc: tuple[str | int, ...],
+    suffix: tuple[str, ...],
+    code: str,
+    what: str,
+    *,
+    strict: bool = False,
+    obj: str | None = None,
+) -> Iterator[Finding]:
+    for k in range(1, len(dates)):
+        before, now = dates[k - 1], dates[k]
+        if now < before or (strict and now == before):
+            problem = "repeats" if now == before else "comes before"
+            yield f.finding(
+                code,
+                f"{what} {now} {problem} the one above it ({before}); list them oldest first"
+                + (" with no repeats" if strict else ""),
+                (*loc, k, *suffix),
+                obj=obj,
+            )
+
+
+def date_order(portfolio: Portfolio) -> Iterator[Finding]:
+    """Rule 7: updates and reviews oldest first; board meetings strictly ascending."""
+    for f in _plans(portfolio):
+        plan = f.plan
+        yield from _out_of_order(
+            f,
+            plan.plan.board_meetings,
+            ("plan", "board_meetings"),
+            (),
+            "E211",
+            "board meeting",
+            strict=True,
+        )
+        yield from _out_of_order(
+            f, [r.date for r in plan.reviews], ("reviews",), ("date",), "E210", "review"
+        )
+        for i, _, j, a in plan.iter_actions():
+            yield from _out_of_order(
+                f,
+                [u.date for u in a.updates],
+                ("areas", i, "actions", j, "updates"),
+                ("date",),
+                "E209",
+                "update",
+                obj=a.id,
+            )
+
+
+def rescheduling(portfolio: Portfolio) -> Iterator[Finding]:
+    """Rule 6: the rescheduled record must join up from original_due to due."""
+    for f in _plans(portfolio):
+        for i, _, j, a in f.plan.iter_actions():
+            if not a.rescheduled:
+                continue
+            at = ("areas", i, "actions", j, "rescheduled")
+            first = a.rescheduled[0]
+            if a.original_due is not None and first.from_ != a.original_due:
+                yield f.finding(
+                    "E213",
+                    f"the first deadline change is from {first.from_}, but original_due "
+                    f"is {a.original_due}; they must match",
+                    (*at, 0, "from"),
+                    obj=a.id,
+                )
+            for k in range(1, len(a.rescheduled)):
+                previous, entry = a.rescheduled[k - 1], a.rescheduled[k]
+                if entry.from_ != previous.to:
+                    yield f.finding(
+                        "E213",
+                        f"this deadline change is from {entry.from_}, but the one above "
+                        f"moved it to {previous.to}; each change starts where the last ended",
+                        (*at, k, "from"),
+                        obj=a.id,
+                    )
+            last = a.rescheduled[-1]
+            if last.to != a.due:
+                yield f.finding(
+                    "E213",
+                    f"the last deadline change moves it to {last.to}, but due is {a.due}; "
+                    "record the change that led to the current due date",
+                    (*at, len(a.rescheduled) - 1, "to"),
+                    obj=a.id,
+                )
+
+
+def empty_areas(portfolio: Portfolio) -> Iterator[Finding]:
+    """An area's actions may be empty only while the plan is a draft."""
+    for f in _plans(portfolio):
+        plan = f.plan
+        if plan.plan.status is PlanStatus.DRAFT:
+            continue
+        for i, area in enumerate(plan.areas):
+            if not area.actions and not f.partial:
+                yield f.finding(
+                    "E108",
+                    f"area {area.id} has no actions; only a draft plan may have an empty area",
+                    ("areas", i, "id"),
+                    obj=area.id,
+                )
+
+
+def reviewer_warnings(portfolio: Portfolio) -> Iterator[Finding]:
+    """Things a reviewer wants to see that should not block a merge."""
+    for f in _plans(portfolio):
+        for i, _, j, a in f.plan.iter_actions():
+            at = ("areas", i, "actions", j)
+            if a.status is ActionStatus.COMPLETE and a.rag is Rag.RED:
+                yield f.finding(
+                    "W203",
+                    "the action is complete but rated red; check the rating",
+                    (*at, "rag"),
+                    obj=a.id,
+                )
+            if a.original_due is not None and a.original_due == a.due:
+                yield f.finding(
+                    "W205",
+                    "original_due is the same as due; remove it unless the deadline moved",
+                    (*at, "original_due"),
+                    obj=a.id,
+                )
+            if a.title is None or not a.title.strip():
+                yield f.finding(
+                    "W207",
+                    f"action {a.id} has no title; boards read the title first",
+                    (*at, "id"),
+                    obj=a.id,
+                )

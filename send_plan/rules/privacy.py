@@ -1,0 +1,104 @@
+"""Rule 9: plans are published, so children's identifiers never belong in them.
+
+The whole text of every file is scanned (comments are published too), and a
+candidate counts only when its check digit or check letter is right: ordinary
+10-digit or 13-character references are not flagged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from send_plan.findings import Finding
+from send_plan.loader import LoadedFile
+from send_plan.portfolio import Portfolio
+
+_NHS = re.compile(r"(?<![\w-])(\d{3})([ -]?)(\d{3})\2(\d{4})(?![\w-])")
+_UPN = re.compile(r"(?<![A-Za-z0-9])[A-Z]\d{11}[0-9A-Z](?![A-Za-z0-9])")
+UPN_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXYZ"
+
+
+def is_nhs_number(digits: str) -> bool:
+    """Modulus 11: weights 10..2 over the first nine digits."""
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+def is_upn(text: str) -> bool:
+    """Check letter over characters 2-13, weights 2..13, mod 23."""
+    if len(text) != 13 or text[0] not in UPN_ALPHABET or not text[1:12].isdigit():
+        return False
+    last = text[12]
+    if last.isdigit():
+        last_value = int(last)
+    elif last in UPN_ALPHABET:
+        last_value = UPN_ALPHABET.index(last)
+    else:
+        return False
+    values = [int(c) for c in text[1:12]] + [last_value]
+    total = sum(v * w for v, w in zip(values, range(2, 14), strict=True))
+    return UPN_ALPHABET[total % 23] == text[0]
+
+
+def children_identifiers(portfolio: Portfolio) -> Iterator[Finding]:
+    for f in portfolio.files:
+        text = f.source.text
+        if not any(c.isdigit() for c in text):
+            continue
+        for match in _NHS.finditer(text):
+            if is_nhs_number(match.group(1) + match.group(3) + match.group(4)):
+                yield _finding(
+                    f,
+                    match.start(),
+                    "E301",
+                    "this looks like a child's NHS number (its check digit is valid); "
+                    "plans are published: remove it",
+                )
+        for match in _UPN.finditer(text):
+            if is_upn(match.group(0)):
+                yield _finding(
+                    f,
+                    match.start(),
+                    "E302",
+                    "this looks like a Unique Pupil Number (its check letter is valid); "
+                    "plans are published: remove it",
+                )
+
+
+def _finding(f: LoadedFile, offset: int, code: str, message: str) -> Finding:
+    line, column = f.source.line_column(offset)
+    return Finding(f.name, line, column, code, message, f.plan_id, _owner(f, offset))
+
+
+def _owner(f: LoadedFile, offset: int) -> str | None:
+    """The id of the area or action whose text holds ``offset``."""
+    found: str | None = None
+    node: Node | None = f.source.root()
+    for key in ("areas", "actions"):
+        items = _value(node, key)
+        if not isinstance(items, SequenceNode):
+            break
+        node = next(
+            (n for n in items.value if n.start_mark.index <= offset < n.end_mark.index), None
+        )
+        ident = _value(node, "id")
+        if not isinstance(ident, ScalarNode):
+            break
+        found = ident.value
+    return found
+
+
+def _value(node: Node | None, key: str) -> Node | None:
+    if isinstance(node, MappingNode):
+        for k, v in node.value:
+            if isinstance(k, ScalarNode) and k.value == key:
+                return v  # type: ignore[no-any-return]
+    return None
