@@ -174,6 +174,141 @@ def validate(
     raise typer.Exit(0 if result.success(strict=strict) else 1)
 
 
+# --------------------------------------------------------------------------- status
+
+
+class StatusFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class StateChoice(StrEnum):
+    complete = "complete"
+    withdrawn = "withdrawn"
+    carried_forward = "carried-forward"
+    overdue = "overdue"
+    due_soon = "due-soon"
+    on_track = "on-track"
+
+
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="The date to report on, YYYY-MM-DD [default: today].",
+        show_default=False,
+    ),
+]
+
+
+@app.command(
+    epilog="Examples:\n\n"
+    "  send-plan status --as-of 2019-11-01\n\n"
+    "  send-plan status --plan send-improvement-plan-2019 --state overdue --state due-soon\n\n"
+    "  send-plan status --lead 'designated clinical officer' --format csv > mine.csv",
+)
+@handles_errors
+def status(
+    paths: Paths = None,
+    as_of: AsOf = None,
+    plan: Annotated[str | None, typer.Option(help="Only this plan (its id).")] = None,
+    area: Annotated[str | None, typer.Option(help="Only this area (its id).")] = None,
+    lead: Annotated[
+        str | None, typer.Option(help="Only actions whose lead contains this text (any case).")
+    ] = None,
+    partner: Annotated[
+        str | None, typer.Option(help="Only this partner's actions (its id).")
+    ] = None,
+    state: Annotated[
+        list[StateChoice] | None,
+        typer.Option("--state", help="Only actions in this state (repeat for several)."),
+    ] = None,
+    window: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            help="Count as due soon what falls due within N days "
+            "[default: up to the next board meeting, else 28 days].",
+            show_default=False,
+        ),
+    ] = None,
+    format: Annotated[
+        StatusFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = StatusFormat.table,
+) -> None:
+    """What is overdue, due before the next board, not started or carried forward."""
+    day = parse_date(as_of, "--as-of") or today()
+    from send_plan.check import require_valid
+    from send_plan.tracking import Filters, State
+    from send_plan.tracking import status as compute
+
+    result = require_valid(_paths(paths))
+    states = frozenset(State(s.value) for s in state or ())
+    filters = Filters(plan=plan, area=area, lead=lead, partner=partner, states=states)
+    report = compute(result.portfolio, day, window=window, filters=filters)
+    if format is StatusFormat.table:
+        from send_plan.output import console, print_status
+
+        print_status(report, console(color=settings.color), listed=bool(states))
+        return
+    from send_plan.status_formats import FORMAT_BY_NAME
+
+    echo(FORMAT_BY_NAME[format.value](report, listed=bool(states)))
+
+
+# --------------------------------------------------------------------------- revisit
+
+
+class RevisitFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command(
+    epilog="Examples:\n\n"
+    "  send-plan revisit --notified 2020-02-24 --onsite-days 4\n\n"
+    "  send-plan revisit --notified 2020-02-24 --format json",
+)
+@handles_errors
+def revisit(
+    notified: Annotated[
+        str, typer.Option(metavar="DATE", help="The day Ofsted's notice arrived, YYYY-MM-DD.")
+    ],
+    onsite_days: Annotated[int, typer.Option(min=2, max=4, help="Days on site (2 to 4).")] = 4,
+    format: Annotated[
+        RevisitFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = RevisitFormat.text,
+) -> None:
+    """When a revisit will be on site and its letter due, in England's working days."""
+    day = parse_date(notified, "--notified")
+    assert day is not None
+    from send_plan.workdays import LETTER_WORKING_DAYS, NOTICE_WORKING_DAYS
+    from send_plan.workdays import revisit as timetable
+
+    plan = timetable(day, onsite_days)
+    if format is RevisitFormat.json:
+        import json
+
+        echo(json.dumps(plan.as_dict(), indent=2) + "\n")
+        return
+    lines = [
+        f"Notice received:     {plan.notified:%A %d %B %Y}",
+        f"On site:             {plan.onsite_start:%A %d %B %Y} to {plan.onsite_end:%A %d %B %Y}"
+        f" ({onsite_days} working days, after {NOTICE_WORKING_DAYS} working days' notice)",
+        f"Letter expected by:  {plan.letter_expected_by:%A %d %B %Y}"
+        f" ({LETTER_WORKING_DAYS} working days after the visit)",
+    ]
+    if plan.bank_holidays_skipped:
+        skipped = ", ".join(f"{name} ({d:%d %B %Y})" for d, name in plan.bank_holidays_skipped)
+        lines.append(f"Bank holidays skipped: {skipped}")
+    else:
+        lines.append("Bank holidays skipped: none")
+    echo("\n".join(lines) + "\n")
+
+
 # --------------------------------------------------------------------------- schema
 
 

@@ -1,0 +1,170 @@
+"""The one module that imports Rich: consoles, tables and colours for a terminal."""
+
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from send_plan.tracking import PlanSummary, State, Status, TrackedAction
+
+RAG_STYLE = {
+    "red": "bold white on red3",
+    "red-amber": "bold black on dark_orange",
+    "amber": "bold black on orange1",
+    "amber-green": "bold black on yellow3",
+    "green": "bold white on green4",
+    "unrated": "black on grey70",
+}
+#: Each RAG rating also has its own fill, so the bar reads without colour.
+RAG_FILL = {
+    "red": "█",
+    "red-amber": "▓",
+    "amber": "▒",
+    "amber-green": "░",
+    "green": "▪",
+    "unrated": "·",
+}
+STATE_STYLE = {
+    State.OVERDUE: "bold red",
+    State.DUE_SOON: "bold yellow",
+    State.ON_TRACK: "green",
+    State.CARRIED_FORWARD: "cyan",
+    State.COMPLETE: "dim green",
+    State.WITHDRAWN: "dim",
+}
+
+
+def console(*, color: bool = True, stderr: bool = False) -> Console:
+    return Console(
+        file=sys.stderr if stderr else sys.stdout,
+        no_color=not color,
+        highlight=False,
+        emoji=False,
+    )
+
+
+def rag_text(value: str | None) -> Text:
+    key = value or "unrated"
+    return Text(f" {key} ", style=RAG_STYLE[key])
+
+
+def rag_bar(rag: dict[str, int], width: int = 40) -> Text:
+    total = sum(rag.values())
+    bar = Text()
+    if not total:
+        return bar
+    for key, count in rag.items():
+        if count:
+            cells = max(1, round(count / total * width))
+            bar.append(
+                RAG_FILL[key] * cells, style=RAG_STYLE[key].replace("bold ", "").split(" on ")[-1]
+            )
+    bar.append("\n")
+    bar.append(
+        "  ".join(f"{RAG_FILL[k]} {k} {n}" for k, n in rag.items() if n),
+    )
+    return bar
+
+
+def _header(p: PlanSummary) -> Panel:
+    info = p.plan.plan
+    lines = Text()
+    lines.append(f"{info.kind.value} · {info.status.value} · {info.local_area}\n")
+    lines.append(f"as of {p.as_of.isoformat()}")
+    if p.next_board_meeting:
+        lines.append(
+            f" · next board meeting {p.next_board_meeting.isoformat()}"
+            f" ({p.due_before_next_board} open action(s) due before it)"
+        )
+    else:
+        lines.append(f" · no board meeting listed after this date; due soon = by {p.horizon}")
+    review = p.latest_review
+    if review:
+        lines.append(f"\nlatest review {review.date.isoformat()} by {review.by}: ")
+        lines.append_text(rag_text(review.rating.value))
+    if p.revisit_expected_by:
+        lines.append(f"\nrevisit expected by {p.revisit_expected_by.isoformat()}")
+    counts = Text()
+    for state in State:
+        n = p.counts.states[state.value]
+        counts.append(f"{state.value} ", style=STATE_STYLE[state] if n else "dim")
+        counts.append(f"{n}   ", style="bold" if n else "dim")
+    title = f"{info.title or info.id} ({info.id}) — {p.counts.states['total']} actions"
+    return Panel(
+        Group(lines, counts, rag_bar(p.counts.rag)), title=title, title_align="left", expand=True
+    )
+
+
+def _state_label(t: TrackedAction, *, with_days: bool) -> Text:
+    label = Text(t.state.value, style=STATE_STYLE[t.state])
+    if with_days and t.days_overdue:
+        label.append(f" {t.days_overdue} d", style=STATE_STYLE[t.state])
+    if t.late_start:
+        label.append(" late start", style="bold magenta")
+    return label
+
+
+def _actions_table(rows: list[TrackedAction], heading: str, width: int) -> Table:
+    """The actions, one row each; below 100 columns a compact layout keeps text readable."""
+    compact = width < 100
+    table = Table(title=heading, title_justify="left", expand=True)
+    table.add_column("Action", no_wrap=not compact, overflow="fold")
+    table.add_column(
+        "Title" + (" / lead" if compact else ""), ratio=3, overflow="fold", min_width=18
+    )
+    if not compact:
+        table.add_column("Lead", ratio=2, overflow="fold")
+    table.add_column("Due", no_wrap=True)
+    table.add_column(
+        "State", no_wrap=not compact, overflow="fold", max_width=None if not compact else 10
+    )
+    if not compact:
+        table.add_column("Overdue", justify="right", no_wrap=True)
+    table.add_column(
+        "RAG", no_wrap=not compact, overflow="fold", max_width=None if not compact else 7
+    )
+    for t in rows:
+        a = t.action
+        rag = rag_text(a.rag.value if a.rag else None)
+        if compact:
+            title = Text(a.title or "")
+            title.append(f"\n{a.lead}", style="dim")
+            table.add_row(a.id, title, a.due.isoformat(), _state_label(t, with_days=True), rag)
+        else:
+            table.add_row(
+                a.id,
+                a.title or "",
+                a.lead,
+                a.due.isoformat(),
+                _state_label(t, with_days=False),
+                f"{t.days_overdue} d" if t.days_overdue else "",
+                rag,
+            )
+    return table
+
+
+def print_status(status: Status, out: Console, *, listed: bool = False) -> None:
+    if not status.plans:
+        out.print("No plans match.")
+    for p in status.plans:
+        out.print(_header(p))
+        rows = list(p.actions) if listed else p.attention()
+        if rows:
+            heading = "Actions" if listed else "Needs attention"
+            if out.width < 60:
+                out.print(heading, style="bold")
+                for t in rows:
+                    line = Text(f"{t.action.id} ", style="bold")
+                    line.append_text(_state_label(t, with_days=True))
+                    line.append(f" · due {t.action.due.isoformat()} ")
+                    line.append_text(rag_text(t.action.rag.value if t.action.rag else None))
+                    out.print(line)
+                    out.print(Text(f"  {t.action.title or ''}\n  {t.action.lead}", style=""))
+            else:
+                out.print(_actions_table(rows, heading, out.width))
+        else:
+            out.print("Nothing needs attention: no overdue, due-soon or late-start actions.\n")

@@ -1,0 +1,121 @@
+"""Machine and paste-able formats for ``status``: pure ``format(status) -> str``.
+
+The terminal table lives in :mod:`send_plan.output`, the one module using Rich.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+
+from send_plan.tracking import State, Status
+
+CSV_FIELDS = (
+    "plan",
+    "area",
+    "id",
+    "title",
+    "lead",
+    "partner",
+    "status",
+    "rag",
+    "start",
+    "due",
+    "original_due",
+    "completed",
+    "state",
+    "days_overdue",
+    "slip_days",
+    "late_start",
+    "carried_from",
+    "carried_to",
+    "delivery_plan",
+)
+
+
+def format_json(status: Status, *, listed: bool = False) -> str:
+    return json.dumps(status.as_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def format_csv(status: Status, *, listed: bool = False) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for t in status.actions:
+        row = t.as_dict()
+        row["carried_to"] = ";".join(row["carried_to"])
+        row["late_start"] = "true" if row["late_start"] else "false"
+        writer.writerow({k: "" if row[k] is None else row[k] for k in CSV_FIELDS})
+    return out.getvalue()
+
+
+def _cell(text: object) -> str:
+    return "" if text is None else str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def format_markdown(status: Status, *, listed: bool = False) -> str:
+    """Per plan: key facts, counts, then the actions that need attention.
+
+    With ``listed`` (a --state filter was given) every action passing the filters
+    is listed instead of the attention list.
+    """
+    lines: list[str] = [f"# Plan status at {status.as_of.isoformat()}", ""]
+    for p in status.plans:
+        info = p.plan.plan
+        lines += [f"## {_cell(info.title or info.id)} (`{info.id}`)", ""]
+        facts = [f"{info.kind.value}, {info.status.value}"]
+        if p.next_board_meeting:
+            facts.append(
+                f"next board meeting {p.next_board_meeting.isoformat()} "
+                f"({p.due_before_next_board} open action(s) due before it)"
+            )
+        if p.latest_review:
+            r = p.latest_review
+            facts.append(f"latest review {r.date.isoformat()} by {r.by}: {r.rating.value}")
+        if p.revisit_expected_by:
+            facts.append(f"revisit expected by {p.revisit_expected_by.isoformat()}")
+        lines += ["; ".join(facts) + ".", ""]
+        lines += ["| " + " | ".join(["total", *(s.value for s in State)]) + " |"]
+        lines += ["|" + "---:|" * (len(State) + 1)]
+        lines += ["| " + " | ".join(str(p.counts.states[k]) for k in ["total", *State]) + " |", ""]
+        rows = list(p.actions) if listed else p.attention()
+        if not rows:
+            lines += ["Nothing needs attention.", ""]
+            continue
+        lines += [
+            "| Area | Action | Title | Lead | Due | State | Days overdue | RAG | Late start |",
+            "|---|---|---|---|---|---|---:|---|---|",
+        ]
+        for t in rows:
+            a = t.action
+            lines.append(
+                "| "
+                + " | ".join(
+                    _cell(v)
+                    for v in (
+                        t.area.id,
+                        a.id,
+                        a.title,
+                        a.lead,
+                        a.due.isoformat(),
+                        t.state.value,
+                        t.days_overdue,
+                        a.rag.value if a.rag else "",
+                        "yes" if t.late_start else "",
+                    )
+                )
+                + " |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+Formatter = Callable[..., str]
+
+FORMAT_BY_NAME: dict[str, Formatter] = {
+    "json": format_json,
+    "csv": format_csv,
+    "markdown": format_markdown,
+}

@@ -1,0 +1,351 @@
+"""As-of computations: each action's state on a date, counts, key dates.
+
+Pure functions of a valid portfolio and a date; the clock is always a parameter.
+The final position of a closed plan's actions (complete, withdrawn, carried
+forward, dropped) also lives here, so that ``status`` and the reports share one
+implementation.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any
+
+from send_plan.errors import UsageError
+from send_plan.model import Action, ActionStatus, Area, Plan, PlanKind, Rag, Review
+from send_plan.portfolio import Portfolio
+
+DEFAULT_WINDOW_DAYS = 28
+REVISIT_MONTHS = 18
+
+
+class State(StrEnum):
+    """An action's state on the as-of date, in the spec's order of precedence."""
+
+    COMPLETE = "complete"
+    WITHDRAWN = "withdrawn"
+    CARRIED_FORWARD = "carried-forward"
+    OVERDUE = "overdue"
+    DUE_SOON = "due-soon"
+    ON_TRACK = "on-track"
+
+
+RAG_KEYS = (*(r.value for r in Rag), "unrated")
+
+
+@dataclass(frozen=True, slots=True)
+class TrackedAction:
+    plan: str
+    area: Area
+    action: Action
+    state: State
+    days_overdue: int | None
+    late_start: bool
+    carried_to: tuple[str, ...]
+
+    @property
+    def slip_days(self) -> int | None:
+        return self.action.slip_days
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.state in (State.OVERDUE, State.DUE_SOON) or self.late_start
+
+    @property
+    def latest_update(self) -> str | None:
+        return self.action.updates[-1].note if self.action.updates else None
+
+    def as_dict(self) -> dict[str, Any]:
+        a = self.action
+        return {
+            "plan": self.plan,
+            "area": self.area.id,
+            "id": a.id,
+            "title": a.title,
+            "lead": a.lead,
+            "partner": a.partner,
+            "status": a.status.value,
+            "rag": a.rag.value if a.rag else None,
+            "start": _iso(a.start),
+            "due": a.due.isoformat(),
+            "original_due": _iso(a.original_due),
+            "completed": _iso(a.completed),
+            "state": self.state.value,
+            "days_overdue": self.days_overdue,
+            "slip_days": self.slip_days,
+            "late_start": self.late_start,
+            "carried_from": a.carried_from,
+            "carried_to": list(self.carried_to),
+            "delivery_plan": a.delivery_plan,
+        }
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+@dataclass(frozen=True)
+class Counts:
+    states: dict[str, int]
+    rag: dict[str, int]
+
+    @classmethod
+    def of(cls, actions: Iterable[TrackedAction]) -> Counts:
+        states: Counter[str] = Counter()
+        rag: Counter[str] = Counter()
+        for t in actions:
+            states[t.state.value] += 1
+            rag[t.action.rag.value if t.action.rag else "unrated"] += 1
+        return cls(
+            {"total": sum(states.values()), **{s.value: states[s.value] for s in State}},
+            {key: rag[key] for key in RAG_KEYS},
+        )
+
+
+@dataclass(frozen=True)
+class AreaSummary:
+    area: Area
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    plan: Plan
+    as_of: date
+    horizon: date
+    next_board_meeting: date | None
+    counts: Counts
+    areas: tuple[AreaSummary, ...]
+    actions: tuple[TrackedAction, ...]
+    due_before_next_board: int | None
+    revisit_expected_by: date | None
+
+    @property
+    def latest_review(self) -> Review | None:
+        """The latest external review on or before the as-of date."""
+        done = [r for r in self.plan.reviews if r.date <= self.as_of]
+        return done[-1] if done else None
+
+    def attention(self) -> list[TrackedAction]:
+        """Overdue (most days first), then due soon (soonest first), then late starts."""
+        overdue = [t for t in self.actions if t.state is State.OVERDUE]
+        overdue.sort(key=lambda t: (-(t.days_overdue or 0), t.action.id))
+        soon = sorted(
+            (t for t in self.actions if t.state is State.DUE_SOON), key=lambda t: t.action.due
+        )
+        late = [t for t in self.actions if t.late_start and t.state is State.ON_TRACK]
+        return overdue + soon + late
+
+    def as_dict(self) -> dict[str, Any]:
+        info = self.plan.plan
+        review = self.latest_review
+        return {
+            "id": info.id,
+            "title": info.title,
+            "kind": info.kind.value,
+            "status": info.status.value,
+            "local_area": info.local_area,
+            "board": info.board,
+            "next_board_meeting": _iso(self.next_board_meeting),
+            "due_soon_until": self.horizon.isoformat(),
+            "due_before_next_board": self.due_before_next_board,
+            "revisit_expected_by": _iso(self.revisit_expected_by),
+            "latest_review": (
+                {"date": review.date.isoformat(), "by": review.by, "rating": review.rating.value}
+                if review
+                else None
+            ),
+            "counts": self.counts.states,
+            "rag": self.counts.rag,
+            "areas": [
+                {
+                    "id": a.area.id,
+                    "kind": a.area.kind.value,
+                    "title": a.area.title,
+                    "counts": a.counts.states,
+                    "rag": a.counts.rag,
+                }
+                for a in self.areas
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class Filters:
+    plan: str | None = None
+    area: str | None = None
+    lead: str | None = None
+    partner: str | None = None
+    states: frozenset[State] = field(default_factory=frozenset)
+
+    def keep(self, t: TrackedAction) -> bool:
+        a = t.action
+        return (
+            (self.area is None or t.area.id == self.area)
+            and (self.lead is None or self.lead.casefold() in a.lead.casefold())
+            and (self.partner is None or a.partner == self.partner)
+            and (not self.states or t.state in self.states)
+        )
+
+
+@dataclass(frozen=True)
+class Status:
+    as_of: date
+    plans: tuple[PlanSummary, ...]
+
+    @property
+    def actions(self) -> list[TrackedAction]:
+        return [t for p in self.plans for t in p.actions]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "plans": [p.as_dict() for p in self.plans],
+            "actions": [t.as_dict() for t in self.actions],
+        }
+
+
+# --------------------------------------------------------------------------- computations
+
+
+def next_meeting(plan: Plan, as_of: date) -> date | None:
+    """The plan's first board meeting after ``as_of``."""
+    return next((m for m in plan.plan.board_meetings if m > as_of), None)
+
+
+def horizon(plan: Plan, as_of: date, window: int | None = None) -> date:
+    """The last day an open action counts as due soon."""
+    if window is not None:
+        return as_of + timedelta(days=window)
+    meeting = next_meeting(plan, as_of)
+    return meeting if meeting is not None else as_of + timedelta(days=DEFAULT_WINDOW_DAYS)
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def revisit_expected_by(plan: Plan) -> date | None:
+    """A written statement of action is normally revisited within 18 months of approval."""
+    info = plan.plan
+    if info.kind is not PlanKind.WRITTEN_STATEMENT_OF_ACTION or info.approved is None:
+        return None
+    return add_months(info.approved, REVISIT_MONTHS)
+
+
+def state_of(
+    action: Action, carried: bool, as_of: date, until: date
+) -> tuple[State, int | None, bool]:
+    """``(state, days_overdue, late_start)`` of one action on ``as_of``."""
+    if action.status is ActionStatus.COMPLETE:
+        return State.COMPLETE, None, False
+    if action.status is ActionStatus.WITHDRAWN:
+        return State.WITHDRAWN, None, False
+    if carried:
+        return State.CARRIED_FORWARD, None, False
+    late = (
+        action.status is ActionStatus.NOT_STARTED
+        and action.start is not None
+        and action.start < as_of
+    )
+    if action.due < as_of:
+        return State.OVERDUE, (as_of - action.due).days, late
+    if action.due <= until:
+        return State.DUE_SOON, None, late
+    return State.ON_TRACK, None, late
+
+
+def track_plan(
+    portfolio: Portfolio,
+    plan: Plan,
+    as_of: date,
+    *,
+    window: int | None = None,
+    filters: Filters | None = None,
+) -> PlanSummary:
+    until = horizon(plan, as_of, window)
+    carried_to = portfolio.carried_to
+    tracked: list[TrackedAction] = []
+    for area in plan.areas:
+        for action in area.actions:
+            targets = carried_to.get((plan.id, action.id), ())
+            state, days, late = state_of(action, bool(targets), as_of, until)
+            tracked.append(
+                TrackedAction(
+                    plan.id, area, action, state, days, late, tuple(f"{p}/{a}" for p, a in targets)
+                )
+            )
+    if filters is not None:
+        tracked = [t for t in tracked if filters.keep(t)]
+    meeting = next_meeting(plan, as_of)
+    areas = tuple(
+        AreaSummary(area, Counts.of(t for t in tracked if t.area is area))
+        for area in plan.areas
+        if filters is None or filters.area in (None, area.id)
+    )
+    due_before = None
+    if meeting is not None:
+        due_before = sum(
+            1
+            for t in tracked
+            if t.state in (State.OVERDUE, State.DUE_SOON, State.ON_TRACK) and t.action.due < meeting
+        )
+    return PlanSummary(
+        plan,
+        as_of,
+        until,
+        meeting,
+        Counts.of(tracked),
+        areas,
+        tuple(tracked),
+        due_before,
+        revisit_expected_by(plan),
+    )
+
+
+def status(
+    portfolio: Portfolio,
+    as_of: date,
+    *,
+    window: int | None = None,
+    filters: Filters | None = None,
+) -> Status:
+    """Every plan's position on ``as_of``; unknown filter ids are a UsageError."""
+    filters = filters or Filters()
+    plans = list(portfolio.valid_plans())
+    _check_filters(plans, filters)
+    if filters.plan is not None:
+        plans = [p for p in plans if p.id == filters.plan]
+    if filters.area is not None:
+        plans = [p for p in plans if any(a.id == filters.area for a in p.areas)]
+    summaries = tuple(
+        track_plan(portfolio, plan, as_of, window=window, filters=filters) for plan in plans
+    )
+    return Status(as_of, summaries)
+
+
+def _check_filters(plans: Sequence[Plan], filters: Filters) -> None:
+    ids = [p.id for p in plans]
+    if filters.plan is not None and filters.plan not in ids:
+        raise UsageError(f"no plan '{filters.plan}' among the files read ({_listed(ids)})")
+    scope = [p for p in plans if filters.plan in (None, p.id)]
+    if filters.area is not None and not any(a.id == filters.area for p in scope for a in p.areas):
+        areas = [a.id for p in scope for a in p.areas]
+        raise UsageError(f"no area '{filters.area}' in the plans read ({_listed(areas)})")
+    if filters.partner is not None and not any(filters.partner in p.partners for p in scope):
+        partners = sorted({k for p in scope for k in p.partners})
+        raise UsageError(f"no partner '{filters.partner}' in the plans read ({_listed(partners)})")
+
+
+def _listed(items: Sequence[str]) -> str:
+    if not items:
+        return "none"
+    shown = ", ".join(items[:12])
+    return shown + (f" and {len(items) - 12} more" if len(items) > 12 else "")
