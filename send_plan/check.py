@@ -89,8 +89,9 @@ def check_portfolio(portfolio: Portfolio, extra: Sequence[Finding] = ()) -> Chec
 
 def check(paths: Sequence[Path] = DEFAULT_PATHS) -> CheckResult:
     """Validate every plan file under ``paths`` (the public entry point)."""
-    portfolio, skipped = load_portfolio(paths)
-    return check_portfolio(portfolio, skipped)
+    with paused_gc():
+        portfolio, skipped = load_portfolio(paths)
+        return check_portfolio(portfolio, skipped)
 
 
 def require_valid(paths: Sequence[Path] = DEFAULT_PATHS) -> CheckResult:

@@ -7,6 +7,7 @@ Only Typer and the standard library are imported at module level, so that
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -349,6 +350,9 @@ def main() -> None:
     work itself on big plans, and nothing is left to clean up, so exit at once.
     """
     code: int
+    # A short-lived process whose data holds no reference cycles: the cyclic
+    # collector would only sweep the plans' objects again and again.
+    gc.disable()
     try:
         app()
         code = 0

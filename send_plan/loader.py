@@ -29,23 +29,58 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from send_plan.errors import PathError
 from send_plan.findings import Finding
 
+_YAML = "tag:yaml.org,2002:"
+_STR = _YAML + "str"
+_NULL = _YAML + "null"
+_MERGE = _YAML + "merge"
+_SEQ = _YAML + "seq"
+_MAP = _YAML + "map"
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+
+
+class _Resolver:
+    """Implicit tags for what plan files need: null, the merge key, and text.
+
+    PyYAML's own resolver tries a dozen regular expressions on every scalar (and
+    libyaml's composer calls it for each one); plan data keeps scalars as text and
+    lets the models decide, so only null and ``<<`` need telling apart.
+    """
+
+    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            if implicit[0]:
+                if value in _NULLS:
+                    return _NULL
+                if value == "<<":
+                    return _MERGE
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
+
+
 try:  # libyaml when present: an order of magnitude faster.
-    _Loader: Any = yaml.CSafeLoader
+
+    class _Loader(_Resolver, yaml.CSafeLoader):  # type: ignore[misc]
+        pass
+
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _Loader = yaml.SafeLoader
+
+    class _Loader(_Resolver, yaml.SafeLoader):  # type: ignore[no-redef]
+        pass
+
 
 PLAN_SUFFIXES = (".yaml", ".yml")
 
 #: Limits, stated in docs/limits.md. Environment variables override them.
 MAX_FILE_BYTES = int(os.environ.get("SEND_PLAN_MAX_FILE_BYTES", 64 * 1024 * 1024))
 MAX_ALIAS_EXPANSION = int(os.environ.get("SEND_PLAN_MAX_ALIAS_EXPANSION", 10_000))
+#: Node graphs are kept (for finding positions without parsing again) up to this
+#: much plan text in all; beyond it they are dropped and rebuilt only when needed.
+RETAIN_NODES_BYTES = 8 * 1024 * 1024
+_retained = 0
 
-_YAML = "tag:yaml.org,2002:"
 _PLAIN_TAGS = frozenset(
     _YAML + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 )
-_NULL = _YAML + "null"
-_MERGE = _YAML + "merge"
 
 
 # --------------------------------------------------------------------------- files
@@ -319,7 +354,15 @@ def load_text(name: str, raw: bytes, size_on_disk: int | None = None) -> LoadedF
         return loaded
     loaded.findings.extend(builder.findings)
     loaded.data = data
+    _retain(source, root)
     return loaded
+
+
+def _retain(source: Source, root: Node) -> None:
+    global _retained
+    if _retained + len(source.text) <= RETAIN_NODES_BYTES:
+        _retained += len(source.text)
+        source._root, source._composed = root, True
 
 
 def _yaml_error(source: Source, exc: yaml.YAMLError) -> Finding:
@@ -426,44 +469,63 @@ class _Builder:
         try:
             if isinstance(node, SequenceNode):
                 build = self.build
-                return [build(item, in_alias) for item in node.value]
+                return [
+                    item.value
+                    if type(item) is ScalarNode and item.tag == _STR
+                    else build(item, in_alias)
+                    for item in node.value
+                ]
             return self._mapping(node, in_alias)  # type: ignore[arg-type]
         finally:
             self.active.discard(nid)
 
     def _mapping(self, node: MappingNode, in_alias: bool) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        first: dict[str, Node] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode) or key_node.tag == _MERGE:
-                line, column = self._at(key_node)
-                what = (
-                    "merge keys ('<<') are not supported; write the keys out in full"
-                    if key_node.tag == _MERGE
-                    else "keys must be plain text, not lists or mappings"
-                )
-                self.findings.append(Finding(self.name, line, column, "E008", what))
-                continue
-            if key_node.tag not in _PLAIN_TAGS:
-                self._tag_problem(key_node)
+            if (type(key_node) is not ScalarNode or key_node.tag != _STR) and not self._odd_key(
+                key_node
+            ):
                 continue
             key = key_node.value
-            if key in first:
-                line, column = self._at(key_node)
-                self.findings.append(
-                    Finding(
-                        self.name,
-                        line,
-                        column,
-                        "E003",
-                        f"duplicate key '{key}' (first at line {first[key].start_mark.line + 1}): "
-                        "YAML would silently keep only one value; remove or merge one of them",
-                    )
-                )
+            if key in out:
+                self._duplicate(node, key_node)
                 continue
-            first[key] = key_node
-            out[key] = self.build(value_node, in_alias)
+            if type(value_node) is ScalarNode and value_node.tag == _STR:
+                out[key] = value_node.value
+            else:
+                out[key] = self.build(value_node, in_alias)
         return out
+
+    def _odd_key(self, key_node: Node) -> bool:
+        """Whether a key that is not plain text may stand; records why not."""
+        if isinstance(key_node, ScalarNode) and key_node.tag in _PLAIN_TAGS:
+            return True  # an empty or '~' key, or an explicit !!str: text all the same
+        if isinstance(key_node, ScalarNode) and key_node.tag != _MERGE:
+            self._tag_problem(key_node)
+            return False
+        line, column = self._at(key_node)
+        what = (
+            "merge keys ('<<') are not supported; write the keys out in full"
+            if key_node.tag == _MERGE
+            else "keys must be plain text, not lists or mappings"
+        )
+        self.findings.append(Finding(self.name, line, column, "E008", what))
+        return False
+
+    def _duplicate(self, node: MappingNode, key_node: ScalarNode) -> None:
+        key = key_node.value
+        first = next(k for k, _ in node.value if isinstance(k, ScalarNode) and k.value == key)
+        line, column = self._at(key_node)
+        self.findings.append(
+            Finding(
+                self.name,
+                line,
+                column,
+                "E003",
+                f"duplicate key '{key}' (first at line {first.start_mark.line + 1}): "
+                "YAML would silently keep only one value; remove or merge one of them",
+            )
+        )
 
 
 # --------------------------------------------------------------------------- helpers

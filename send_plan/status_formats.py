@@ -36,7 +36,8 @@ CSV_FIELDS = (
 
 
 def format_json(status: Status, *, listed: bool = False) -> str:
-    return json.dumps(status.as_dict(), indent=2, ensure_ascii=False) + "\n"
+    # Compact: json's C encoder runs only without indent, and scripts read it anyway.
+    return json.dumps(status.as_dict(), ensure_ascii=False) + "\n"
 
 
 def format_csv(status: Status, *, listed: bool = False) -> str:

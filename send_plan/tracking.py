@@ -285,8 +285,11 @@ def track_plan(
     if filters is not None:
         tracked = [t for t in tracked if filters.keep(t)]
     meeting = next_meeting(plan, as_of)
+    by_area: dict[int, list[TrackedAction]] = {}
+    for t in tracked:
+        by_area.setdefault(id(t.area), []).append(t)
     areas = tuple(
-        AreaSummary(area, Counts.of(t for t in tracked if t.area is area))
+        AreaSummary(area, Counts.of(by_area.get(id(area), ())))
         for area in plan.areas
         if filters is None or filters.area in (None, area.id)
     )

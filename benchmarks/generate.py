@@ -1,0 +1,204 @@
+"""Generate realistic plan portfolios for benchmarks and scale tests.
+
+A generated plan has the real mix of an improvement plan: most actions complete or
+in progress, some not started, a few withdrawn; deadlines that moved with a
+coherent ``rescheduled`` record; dated updates; measures and evidence; and, for a
+closed plan, a successor that carries its open actions forward (some split).
+
+    python benchmarks/generate.py OUT_DIR --plans 150 --actions 50000
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LEADS = [
+    "Head of Service, Inclusion",
+    "Designated Clinical Officer",
+    "Head of SEND Service",
+    "Principal Educational Psychologist",
+    "Chair, Parent Carer Forum",
+    "Head of Commissioning, ICB",
+    "SEND Partnership Manager",
+    "Head of Service, Children's Social Care",
+]
+VERBS = ["Publish", "Agree", "Implement", "Review", "Reduce", "Train", "Audit", "Co-produce"]
+THINGS = [
+    "the joint strategic needs assessment for SEND",
+    "EHC plan quality assurance",
+    "waiting times for autism assessment",
+    "the local offer website",
+    "transition to adult services",
+    "speech and language therapy capacity",
+    "the graduated approach in mainstream schools",
+]
+RAGS = ["red", "red-amber", "amber", "amber-green", "green"]
+
+
+def _d(day: date) -> str:
+    return day.isoformat()
+
+
+def make_action(rng: random.Random, ident: str, start: date, end: date) -> dict[str, Any]:
+    span = (end - start).days
+    begin = start + timedelta(days=rng.randrange(0, max(1, span // 2)))
+    due = begin + timedelta(days=rng.randrange(30, max(31, span // 2)))
+    roll = rng.random()
+    status = (
+        "complete"
+        if roll < 0.45
+        else "in-progress"
+        if roll < 0.85
+        else "not-started"
+        if roll < 0.97
+        else "withdrawn"
+    )
+    action: dict[str, Any] = {
+        "id": ident,
+        "title": f"{rng.choice(VERBS)} {rng.choice(THINGS)}",
+        "lead": rng.choice(LEADS),
+        "partner": rng.choice(["lcc", "icb", "pcf"]),
+        "delivery_plan": rng.choice(["Joint commissioning", "EHC plans", "Co-production"]),
+        "start": _d(begin),
+        "due": _d(due),
+    }
+    if rng.random() < 0.15:
+        first = due - timedelta(days=rng.choice([30, 61, 92]))
+        middle = first + timedelta(days=(due - first).days // 2)
+        action["original_due"] = _d(first)
+        action["rescheduled"] = [
+            {
+                "on": _d(begin),
+                "from": _d(first),
+                "to": _d(middle),
+                "reason": "Recruitment to the post took longer than planned.",
+            },
+            {
+                "on": _d(begin + timedelta(days=1)),
+                "from": _d(middle),
+                "to": _d(due),
+                "reason": "Consultation with parents extended.",
+                "approved_by": "SEND Partnership Board",
+            },
+        ]
+        action = {k: action[k] for k in action if k != "rescheduled"} | {
+            "rescheduled": action["rescheduled"]
+        }
+    action["status"] = status
+    if status == "complete":
+        action["completed"] = _d(due - timedelta(days=rng.randrange(0, 20)))
+        if action["completed"] < action["start"]:
+            action["completed"] = action["start"]
+    if status == "withdrawn":
+        action["withdrawn_reason"] = "Superseded by a wider piece of work."
+    if rng.random() < 0.9:
+        action["rag"] = rng.choice(RAGS[1:] if status == "complete" else RAGS)
+    action["measures"] = [f"{rng.randrange(50, 100)}% of plans meet the quality standard"]
+    if rng.random() < 0.5:
+        action["evidence"] = ["Audit results reported to the SEND Partnership Board."]
+    action["updates"] = [
+        {
+            "date": _d(begin + timedelta(days=30 * k)),
+            "rag": rng.choice(RAGS),
+            "note": "Progress reported to the board; milestones on track.",
+        }
+        for k in range(rng.randrange(0, 4))
+    ]
+    # keep the spec's key order: rescheduled before updates, after carried_from
+    if "rescheduled" in action:
+        resched = action.pop("rescheduled")
+        updates = action.pop("updates")
+        action["rescheduled"] = resched
+        action["updates"] = updates
+    return action
+
+
+def make_plan(
+    rng: random.Random, plan_id: str, n_actions: int, *, area_size: int = 25
+) -> dict[str, Any]:
+    start = date(2019, 4, 1) + timedelta(days=rng.randrange(0, 365))
+    end = start + timedelta(days=730)
+    areas = []
+    made = 0
+    k = 0
+    while made < n_actions:
+        k += 1
+        count = min(area_size, n_actions - made)
+        actions = [make_action(rng, f"P{k}.{j + 1}", start, end) for j in range(count)]
+        made += count
+        areas.append(
+            {"id": f"P{k}", "kind": "priority", "title": f"Priority {k}", "actions": actions}
+        )
+    meetings = [_d(start + timedelta(days=61 * m)) for m in range(1, 12)]
+    return {
+        "schema_version": 1,
+        "plan": {
+            "id": plan_id,
+            "title": f"SEND Improvement Plan {plan_id}",
+            "local_area": plan_id.split("-")[0].title(),
+            "kind": "improvement-plan",
+            "status": "active",
+            "start": _d(start),
+            "end": _d(end),
+            "board": "Health and Wellbeing Board",
+            "board_meetings": meetings,
+        },
+        "partners": {
+            "lcc": "County Council",
+            "icb": "Integrated Care Board",
+            "pcf": "Parent Carer Forum",
+        },
+        "reviews": [
+            {
+                "date": _d(start + timedelta(days=120)),
+                "by": "DfE and NHS England",
+                "rating": "amber",
+            }
+        ],
+        "areas": areas,
+    }
+
+
+def dump(doc: dict[str, Any]) -> str:
+    return yaml.dump(
+        doc,
+        Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+    )
+
+
+def write_portfolio(out: Path, plans: int, actions: int, seed: int = 2019) -> list[Path]:
+    rng = random.Random(seed)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    per_plan = max(1, actions // plans)
+    for p in range(plans):
+        plan_id = f"area{p:03d}-improvement-plan"
+        path = out / f"{plan_id}.yaml"
+        path.write_text(dump(make_plan(rng, plan_id, per_plan)), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--plans", type=int, default=1)
+    parser.add_argument("--actions", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=2019)
+    args = parser.parse_args()
+    paths = write_portfolio(args.out, args.plans, args.actions, args.seed)
+    size = sum(p.stat().st_size for p in paths)
+    print(f"wrote {len(paths)} plan(s), {args.actions} actions, {size / 1e6:.1f} MB to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,246 @@
+"""Measure every performance target side by side, in one run, as ratios.
+
+    python benchmarks/run.py            # all cases (a few minutes on 2 cores)
+    python benchmarks/run.py --quick    # fewer repeats, for a smoke test
+
+Each case times a command and the floor its issue names, alternating them, and
+reports the best of N runs of each (the least disturbed by other work on the
+machine). The table is printed and written to docs/performance.md with a
+description of the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import write_portfolio  # noqa: E402
+
+PY = sys.executable
+SEND_PLAN = [PY, "-m", "send_plan"]
+
+FLOOR_LOAD = (
+    "import sys, pydantic, yaml\n"
+    "with open(sys.argv[1], 'rb') as f:\n"
+    "    yaml.load(f, Loader=yaml.CSafeLoader)\n"
+)
+
+
+@dataclass
+class Timing:
+    seconds: float
+    peak_kb: int
+
+
+def timed(argv: list[str]) -> Timing:
+    """Wall time and peak memory (max RSS) of one child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run(argv, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return Timing(seconds, max(before, after))
+
+
+def best(argv: list[str], repeat: int) -> Timing:
+    runs = [timed(argv) for _ in range(repeat)]
+    return min(runs, key=lambda t: t.seconds)
+
+
+@dataclass
+class Row:
+    target: str
+    measured: str
+    floor: str
+    ratio: float
+    limit: float | None
+    higher_is_better: bool = False
+
+    @property
+    def verdict(self) -> str:
+        if self.limit is None:
+            return "(figure)"
+        ok = self.ratio >= self.limit if self.higher_is_better else self.ratio <= self.limit
+        return "meets" if ok else "MISSES"
+
+
+def pair(
+    name: str,
+    command: list[str],
+    floor: list[str],
+    limit: float | None,
+    repeat: int,
+    floor_name: str,
+) -> Row:
+    """Time a command and its floor alternately; the ratio of the best runs."""
+    a_runs, b_runs = [], []
+    for _ in range(repeat):
+        a_runs.append(timed(command))
+        b_runs.append(timed(floor))
+    a = min(a_runs, key=lambda t: t.seconds)
+    b = min(b_runs, key=lambda t: t.seconds)
+    return Row(
+        name,
+        f"{a.seconds:.3f} s",
+        f"{floor_name} {b.seconds:.3f} s",
+        a.seconds / b.seconds,
+        limit,
+    )
+
+
+def peak_memory_kb(argv: list[str]) -> int:
+    """Peak RSS of one run, read by GNU time when present, else by getrusage."""
+    gnu_time = shutil.which("time") or "/usr/bin/time"
+    if os.path.exists(gnu_time):
+        out = subprocess.run(
+            [gnu_time, "-f", "%M", *argv], capture_output=True, text=True, check=False
+        )
+        last = out.stderr.strip().splitlines()[-1] if out.stderr.strip() else ""
+        if last.isdigit():
+            return int(last)
+    return timed(argv).peak_kb
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu}), "
+        f"Python {platform.python_version()}"
+    )
+
+
+def cases(work: Path, repeat: int) -> list[Row]:
+    rows: list[Row] = []
+    big = work / "big"
+    write_portfolio(big, plans=1, actions=10_000)
+    big_file = next(big.glob("*.yaml"))
+    floor_file = work / "floor_load.py"
+    floor_file.write_text(FLOOR_LOAD)
+    floor = [PY, str(floor_file), str(big_file)]
+    size = big_file.stat().st_size / 1e6
+
+    rows.append(
+        pair(
+            f"validate, 10,000-action plan ({size:.1f} MB) <= 0.35x floor",
+            [*SEND_PLAN, "validate", str(big_file)],
+            floor,
+            0.35,
+            repeat,
+            "yaml.load(CSafeLoader)",
+        )
+    )
+    validate_cmd = [*SEND_PLAN, "validate", str(big_file)]
+    rows.append(
+        pair(
+            "status --format json, same plan <= 1.2x validate",
+            [*SEND_PLAN, "status", str(big_file), "--as-of", "2020-06-01", "--format", "json"],
+            validate_cmd,
+            1.2,
+            repeat,
+            "validate",
+        )
+    )
+
+    # Start-up.
+    one = work / "one"
+    write_portfolio(one, plans=1, actions=1)
+    typer_floor = [PY, "-c", "import typer"]
+    rows.append(
+        pair(
+            "send-plan --version <= 1.3x import typer",
+            [*SEND_PLAN, "--version"],
+            typer_floor,
+            1.3,
+            repeat * 3,
+            "import typer",
+        )
+    )
+    rows.append(
+        pair(
+            "validate, one-action plan vs import yaml, pydantic",
+            [*SEND_PLAN, "validate", str(one)],
+            [PY, "-c", "import yaml, pydantic"],
+            None,
+            repeat * 3,
+            "import yaml, pydantic",
+        )
+    )
+
+    # National scale: 150 plans, 50,000 actions.
+    national = work / "national"
+    write_portfolio(national, plans=150, actions=50_000)
+    for command in ("validate", "status"):
+        argv = [*SEND_PLAN, command, str(national)]
+        if command == "status":
+            argv += ["--as-of", "2020-06-01", "--format", "json"]
+        t = best(argv, max(1, repeat // 2))
+        kb = peak_memory_kb(argv)
+        rows.append(
+            Row(
+                f"{command}, national portfolio (150 plans, 50,000 actions)",
+                f"{t.seconds:.2f} s, peak {kb / 1024:.0f} MB",
+                "-",
+                t.seconds,
+                None,
+            )
+        )
+    return rows
+
+
+def table(rows: list[Row]) -> str:
+    lines = [
+        "| target | measured | floor (same run) | ratio | verdict |",
+        "|---|---|---|---:|---|",
+    ]
+    for r in rows:
+        ratio = f"{r.ratio:.2f}x" if r.floor != "-" else "-"
+        lines.append(f"| {r.target} | {r.measured} | {r.floor} | {ratio} | {r.verdict} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    parser.add_argument("--no-write", action="store_true", help="do not update docs/performance.md")
+    args = parser.parse_args()
+    repeat = 2 if args.quick else 5
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = cases(Path(tmp), repeat)
+    text = table(rows)
+    print(text)
+    if not args.no_write:
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        doc = (
+            "# Performance\n\n"
+            "Measured by `python benchmarks/run.py`: each command and the floor its target names "
+            "run alternately in one process tree; the best of several runs of each is compared. "
+            "Generated plans come from `benchmarks/generate.py`.\n\n"
+            f"Machine: {machine()}. Run: {stamp}.\n\n{text}\n"
+        )
+        (ROOT / "docs" / "performance.md").write_text(doc)
+
+
+if __name__ == "__main__":
+    main()
