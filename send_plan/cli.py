@@ -260,6 +260,88 @@ def status(
     echo(FORMAT_BY_NAME[format.value](report, listed=bool(states)))
 
 
+# --------------------------------------------------------------------------- carry-forward
+
+
+class KindChoice(StrEnum):
+    written_statement_of_action = "written-statement-of-action"
+    accelerated_progress_plan = "accelerated-progress-plan"
+    improvement_plan = "improvement-plan"
+    priority_action_plan = "priority-action-plan"
+    other = "other"
+
+
+@app.command(
+    name="carry-forward",
+    epilog="Examples:\n\n"
+    "  send-plan carry-forward wsoa-2018 --to send-improvement-plan-2019\n\n"
+    "  send-plan carry-forward wsoa-2018 --to app-2020 --kind accelerated-progress-plan "
+    "--start 2020-06-01 --end 2021-05-31 -o plans/app-2020.yaml",
+)
+@handles_errors
+def carry_forward(
+    plan_id: Annotated[str, typer.Argument(metavar="PLAN_ID", help="The plan being closed.")],
+    to: Annotated[str, typer.Option("--to", metavar="NEW_ID", help="The new plan's id.")],
+    paths: Paths = None,
+    title: Annotated[str | None, typer.Option(help="The new plan's title.")] = None,
+    kind: Annotated[
+        KindChoice | None,
+        typer.Option(
+            help="The new plan's kind [default: the old plan's; improvement-plan after a "
+            "written statement of action].",
+            show_default=False,
+        ),
+    ] = None,
+    start: Annotated[
+        str | None,
+        typer.Option(metavar="DATE", help="Start date [default: the day after the old plan ends]."),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option(metavar="DATE", help="End date [default: as long as the old plan ran]."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing output file.")] = False,
+) -> None:
+    """Write a draft successor plan holding every open action not yet carried forward."""
+    start_day = parse_date(start, "--start")
+    end_day = parse_date(end, "--end")
+    if output is not None and output.exists() and not force and not output.is_dir():
+        fail(f"{output} already exists; use --force to replace it")
+        raise typer.Exit(EXIT_USAGE)
+    from send_plan.carry import carry_forward as build
+    from send_plan.check import require_valid
+    from send_plan.model import PlanKind
+
+    result = require_valid(_paths(paths))
+    successor = build(
+        result.portfolio,
+        plan_id,
+        to,
+        today=today(),
+        title=title,
+        kind=PlanKind(kind.value) if kind else None,
+        start=start_day,
+        end=end_day,
+        name=str(output) if output else "<stdout>",
+    )
+    if successor is None:
+        say(f"nothing to carry: every open action of {plan_id} is already carried forward")
+        return
+    if output is None:
+        echo(successor.text)
+    else:
+        from send_plan.files import write_atomic
+
+        write_atomic(output, successor.text.encode(), force=force)
+        say(f"wrote {output}: {len(successor.carried)} action(s) carried from {plan_id}")
+    source = result.portfolio.plan(plan_id)
+    if source is not None and source.plan.successor != to:
+        say(f"next: set 'successor: {to}' in {plan_id}'s plan block when you close it")
+
+
 # --------------------------------------------------------------------------- revisit
 
 

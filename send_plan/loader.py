@@ -59,7 +59,7 @@ class _Resolver:
 
 try:  # libyaml when present: an order of magnitude faster.
 
-    class _Loader(_Resolver, yaml.CSafeLoader):  # type: ignore[misc]
+    class _Loader(_Resolver, yaml.CSafeLoader):
         pass
 
 except AttributeError:  # pragma: no cover - depends on the PyYAML build

@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from send_plan.errors import UsageError
-from send_plan.model import Action, ActionStatus, Area, Plan, PlanKind, Rag, Review
+from send_plan.model import Action, ActionStatus, Area, Plan, PlanKind, PlanStatus, Rag, Review
 from send_plan.portfolio import Portfolio
 
 DEFAULT_WINDOW_DAYS = 28
@@ -36,6 +36,72 @@ class State(StrEnum):
 
 
 RAG_KEYS = (*(r.value for r in Rag), "unrated")
+
+
+class Position(StrEnum):
+    """Where an action stands when its plan ends (Appendix B's 'summary position')."""
+
+    COMPLETE = "complete"
+    WITHDRAWN = "withdrawn"
+    CARRIED_FORWARD = "carried-forward"
+    DROPPED = "dropped"  # open, not carried, and the plan is closed
+    OPEN = "open"  # open, not carried, and the plan has not closed yet
+
+
+def position_of(action: Action, carried_to: Sequence[object], *, closed: bool) -> Position:
+    """The one rule for an action's final position, shared by status and the reports."""
+    if action.status is ActionStatus.COMPLETE:
+        return Position.COMPLETE
+    if action.status is ActionStatus.WITHDRAWN:
+        return Position.WITHDRAWN
+    if carried_to:
+        return Position.CARRIED_FORWARD
+    return Position.DROPPED if closed else Position.OPEN
+
+
+@dataclass(frozen=True)
+class FinalPosition:
+    area: Area
+    action: Action
+    position: Position
+    carried_to: tuple[tuple[str, str], ...]
+
+    @property
+    def date(self) -> date | None:
+        return self.action.completed if self.position is Position.COMPLETE else None
+
+    @property
+    def reason(self) -> str | None:
+        return self.action.withdrawn_reason if self.position is Position.WITHDRAWN else None
+
+
+@dataclass(frozen=True)
+class PlanPositions:
+    plan: Plan
+    actions: tuple[FinalPosition, ...]
+
+    def totals(self, area: Area | None = None) -> dict[str, int]:
+        counts = Counter(
+            fp.position.value for fp in self.actions if area is None or fp.area is area
+        )
+        return {"total": sum(counts.values()), **{p.value: counts[p.value] for p in Position}}
+
+    def in_area(self, area: Area) -> list[FinalPosition]:
+        return [fp for fp in self.actions if fp.area is area]
+
+
+def final_positions(portfolio: Portfolio, plan: Plan) -> PlanPositions:
+    """Every action of ``plan`` with its final position, in plan order."""
+    closed = plan.plan.status is PlanStatus.CLOSED
+    carried = portfolio.carried_to
+    out = []
+    for area in plan.areas:
+        for action in area.actions:
+            targets = tuple(carried.get((plan.id, action.id), ()))
+            out.append(
+                FinalPosition(area, action, position_of(action, targets, closed=closed), targets)
+            )
+    return PlanPositions(plan, tuple(out))
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,16 +306,20 @@ def revisit_expected_by(plan: Plan) -> date | None:
     return add_months(info.approved, REVISIT_MONTHS)
 
 
+_SETTLED = {
+    Position.COMPLETE: State.COMPLETE,
+    Position.WITHDRAWN: State.WITHDRAWN,
+    Position.CARRIED_FORWARD: State.CARRIED_FORWARD,
+}
+
+
 def state_of(
-    action: Action, carried: bool, as_of: date, until: date
+    action: Action, carried_to: Sequence[object], as_of: date, until: date
 ) -> tuple[State, int | None, bool]:
     """``(state, days_overdue, late_start)`` of one action on ``as_of``."""
-    if action.status is ActionStatus.COMPLETE:
-        return State.COMPLETE, None, False
-    if action.status is ActionStatus.WITHDRAWN:
-        return State.WITHDRAWN, None, False
-    if carried:
-        return State.CARRIED_FORWARD, None, False
+    settled = _SETTLED.get(position_of(action, carried_to, closed=False))
+    if settled is not None:
+        return settled, None, False
     late = (
         action.status is ActionStatus.NOT_STARTED
         and action.start is not None
@@ -276,7 +346,7 @@ def track_plan(
     for area in plan.areas:
         for action in area.actions:
             targets = carried_to.get((plan.id, action.id), ())
-            state, days, late = state_of(action, bool(targets), as_of, until)
+            state, days, late = state_of(action, targets, as_of, until)
             tracked.append(
                 TrackedAction(
                     plan.id, area, action, state, days, late, tuple(f"{p}/{a}" for p, a in targets)

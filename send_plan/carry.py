@@ -1,0 +1,143 @@
+"""Closing a plan: a draft successor holding every open action not yet carried."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from send_plan.errors import SendPlanError, UsageError
+from send_plan.findings import Finding
+from send_plan.loader import LoadedFile, load_text
+from send_plan.model import PLAN_ID_PATTERN, Plan, PlanKind, PlanStatus
+from send_plan.modelcheck import to_model
+from send_plan.portfolio import Portfolio
+from send_plan.rules import run_rules
+from send_plan.tracking import Position, final_positions
+from send_plan.yamlout import dump, plain
+
+#: What a carried action keeps; its updates and evidence stay with the old plan.
+KEPT_FIELDS = (
+    "id",
+    "title",
+    "lead",
+    "partner",
+    "delivery_plan",
+    "start",
+    "due",
+    "original_due",
+    "status",
+    "rag",
+    "measures",
+    "rescheduled",
+)
+
+
+@dataclass(frozen=True)
+class Successor:
+    plan_id: str
+    text: str
+    carried: tuple[str, ...]
+
+
+def carry_forward(
+    portfolio: Portfolio,
+    source_id: str,
+    new_id: str,
+    *,
+    today: date,
+    title: str | None = None,
+    kind: PlanKind | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    name: str = "<new plan>",
+) -> Successor | None:
+    """The YAML of a draft successor plan, or None when nothing is left to carry."""
+    source_file = portfolio.plans.get(source_id)
+    if source_file is None:
+        known = ", ".join(sorted(portfolio.plans)) or "none"
+        raise UsageError(f"no plan '{source_id}' among the files read (plans: {known})")
+    source: Plan = source_file.plan
+    if not re.fullmatch(PLAN_ID_PATTERN, new_id):
+        raise UsageError(
+            f"--to '{new_id}' is not a plan id: use lower-case letters, digits and hyphens"
+        )
+    if new_id in portfolio.known_ids:
+        raise UsageError(f"plan id '{new_id}' is already used in the portfolio; choose another")
+    info = source.plan
+    start = start or info.end + timedelta(days=1)
+    end = end or start + (info.end - info.start)
+    if end < start:
+        raise UsageError(f"--end {end} is before the start {start}")
+
+    positions = final_positions(portfolio, source)
+    areas: list[dict[str, Any]] = []
+    carried: list[str] = []
+    for area in source.areas:
+        actions = []
+        for fp in positions.in_area(area):
+            if fp.position not in (Position.OPEN, Position.DROPPED):
+                continue
+            dumped = fp.action.model_dump(by_alias=True)
+            action = {k: dumped[k] for k in KEPT_FIELDS}
+            action["carried_from"] = f"{source.id}/{fp.action.id}"
+            # keep the spec's key order: carried_from comes before rescheduled
+            rescheduled = action.pop("rescheduled")
+            action["rescheduled"] = rescheduled
+            actions.append(plain(action))
+            carried.append(fp.action.id)
+        if actions:
+            entry = {"id": area.id, "kind": area.kind.value, "title": area.title}
+            areas.append(plain({**entry, "actions": actions}))
+    if not carried:
+        return None
+
+    plan = {
+        "id": new_id,
+        "title": title or f"Successor to {info.title or info.id}",
+        "local_area": info.local_area,
+        "kind": (kind or _successor_kind(info.kind)).value,
+        "status": PlanStatus.DRAFT.value,
+        "start": start,
+        "end": end,
+        "board": info.board,
+        "accountable": [plain(a.model_dump()) for a in info.accountable],
+    }
+    data = {
+        "schema_version": 1,
+        "plan": plain(plan),
+        "partners": dict(source.partners),
+        "areas": areas,
+    }
+    header = (
+        f"Draft successor to {source.id} ({source_file.name}),\n"
+        f"written by send-plan carry-forward on {today.isoformat()}.\n"
+        f"It carries the {len(carried)} open action(s) of {source.id} that no plan carried yet;\n"
+        "each keeps its lead, partner, due date and record of deadline changes,\n"
+        "and names its source in carried_from. Updates stay with the old plan.\n"
+        "Next: review titles, leads and due dates, add new work, then set status: active."
+    )
+    text = dump(plain(data), header)
+    _self_check(portfolio, name, text)
+    return Successor(new_id, text, tuple(carried))
+
+
+def _successor_kind(kind: PlanKind) -> PlanKind:
+    """A written statement of action is followed by an improvement plan."""
+    return PlanKind.IMPROVEMENT_PLAN if kind is PlanKind.WRITTEN_STATEMENT_OF_ACTION else kind
+
+
+def _self_check(portfolio: Portfolio, name: str, text: str) -> None:
+    """The new file must validate with the portfolio as it is."""
+    loaded: LoadedFile = load_text(name, text.encode())
+    to_model(loaded)
+    trial = Portfolio([*portfolio.files, loaded])
+    problems: list[Finding] = [f for f in loaded.findings if f.is_error]
+    problems += [f for f in run_rules(trial) if f.is_error and f.path == name]
+    if problems:
+        first = problems[0]
+        raise SendPlanError(
+            f"internal error: the successor plan would not validate "
+            f"({first.code} at line {first.line}: {first.message}); please report it"
+        )
