@@ -342,6 +342,90 @@ def carry_forward(
         say(f"next: set 'successor: {to}' in {plan_id}'s plan block when you close it")
 
 
+# --------------------------------------------------------------------------- report
+
+
+class ReportName(StrEnum):
+    appendix_b = "appendix-b"
+
+
+class ReportFormat(StrEnum):
+    md = "md"
+    html = "html"
+    docx = "docx"
+
+
+#: Existing files a report may replace without --force: earlier reports.
+_REPORT_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".docx")
+
+
+@app.command(
+    epilog="Examples:\n\n"
+    "  send-plan report appendix-b --plan wsoa-2018 --as-of 2019-03-19\n\n"
+    "  send-plan report appendix-b --plan wsoa-2018 --format docx -o appendix-b.docx\n\n"
+    "  send-plan report appendix-b --plan wsoa-2018 --template my-appendix.md.j2",
+)
+@handles_errors
+def report(
+    name: Annotated[ReportName, typer.Argument(metavar="NAME", help="appendix-b.")],
+    paths: Paths = None,
+    plan: Annotated[
+        str | None, typer.Option(help="The plan to report on (needed when several are read).")
+    ] = None,
+    as_of: AsOf = None,
+    format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ReportFormat.md,
+    template: Annotated[
+        Path | None,
+        typer.Option(
+            help="Render your own Jinja template (Markdown or HTML) with the same context."
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option(help="Replace an existing file that is not an earlier report.")
+    ] = False,
+) -> None:
+    """Render a board document: Markdown, HTML or Word."""
+    day = parse_date(as_of, "--as-of") or today()
+    if template is not None and format is ReportFormat.docx:
+        raise typer.BadParameter(
+            "Word output uses the built-in layout; --template renders md or html",
+            param_hint="--template",
+        )
+    if format is ReportFormat.docx and output is None and sys.stdout.isatty():
+        raise typer.BadParameter("give -o FILE.docx for Word output", param_hint="--output")
+    if output is not None:
+        _check_report_output(output, force)
+    from send_plan.check import require_valid
+    from send_plan.render.reports import REPORT_BY_NAME, render
+
+    result = require_valid(_paths(paths))
+    data = render(
+        REPORT_BY_NAME[name.value], format.value, result.portfolio, plan, day, template=template
+    )
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    from send_plan.files import write_atomic
+
+    write_atomic(output, data, force=True)
+    say(f"wrote {output}")
+
+
+def _check_report_output(output: Path, force: bool) -> None:
+    if output.is_dir():
+        fail(f"{output}: is a folder; give a file name")
+        raise typer.Exit(EXIT_USAGE)
+    if output.exists() and not force and output.suffix.lower() not in _REPORT_SUFFIXES:
+        fail(f"{output} already exists and is not a report; use --force to replace it")
+        raise typer.Exit(EXIT_USAGE)
+
+
 # --------------------------------------------------------------------------- revisit
 
 

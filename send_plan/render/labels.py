@@ -1,0 +1,67 @@
+"""Words for the vocabularies, as a board paper writes them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+PLAN_KIND = {
+    "written-statement-of-action": "Written Statement of Action",
+    "accelerated-progress-plan": "Accelerated Progress Plan",
+    "improvement-plan": "Improvement Plan",
+    "priority-action-plan": "Priority Action Plan",
+    "other": "Plan",
+}
+AREA_KIND = {
+    "fundamental-failing": "Fundamental failing",
+    "significant-weakness": "Area of significant weakness",
+    "priority": "Priority",
+    "priority-action": "Area for priority action",
+    "area-for-improvement": "Area for improvement",
+    "other": "Area",
+}
+#: Appendix B lists fundamental failings first, then areas of significant weakness.
+AREA_ORDER = {kind: rank for rank, kind in enumerate(AREA_KIND)}
+POSITION = {
+    "complete": "Complete",
+    "withdrawn": "Withdrawn",
+    "carried-forward": "Carried forward",
+    "dropped": "Dropped: not carried forward",
+    "open": "Open",
+}
+STATE = {
+    "complete": "Complete",
+    "withdrawn": "Withdrawn",
+    "carried-forward": "Carried forward",
+    "overdue": "Overdue",
+    "due-soon": "Due before the next board",
+    "on-track": "On track",
+}
+RAG = {
+    "red": "Red",
+    "red-amber": "Red/amber",
+    "amber": "Amber",
+    "amber-green": "Amber/green",
+    "green": "Green",
+    "unrated": "Not rated",
+}
+#: Fill colours (hex, no '#') for RAG cells, shared by HTML, Word and the chart.
+RAG_FILL = {
+    "red": "C00000",
+    "red-amber": "E26B0A",
+    "amber": "FFC000",
+    "amber-green": "C4D79B",
+    "green": "00B050",
+    "unrated": "D9D9D9",
+}
+
+
+def long_date(value: str | date | None) -> str:
+    """'2019-03-19' -> '19 March 2019', as council papers write dates."""
+    if value is None or value == "":
+        return ""
+    day = value if isinstance(value, date) else date.fromisoformat(str(value))
+    return f"{day.day} {day:%B %Y}"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"

@@ -1,0 +1,174 @@
+"""Word documents with python-docx, following council report conventions.
+
+A4 portrait, Arial throughout, numbered headings, real tables whose header row
+repeats on every page, RAG and position cells shaded in their colour (with the
+words in the cell, so the meaning survives greyscale printing). Text goes in
+through python-docx, which escapes it; every written part is then parsed again
+strictly, so no damage can hide behind a forgiving parser.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from lxml import etree
+
+from send_plan.errors import SendPlanError
+from send_plan.render.labels import RAG_FILL
+
+FONT = "Arial"
+TABLE_TEXT = Pt(9.5)
+#: Light fills for final positions and states: readable with black text.
+POSITION_FILL = {
+    "complete": "C6EFCE",
+    "carried-forward": "FFEB9C",
+    "withdrawn": "D9D9D9",
+    "dropped": "FFC7CE",
+    "open": "DDEBF7",
+    "overdue": "FFC7CE",
+    "due-soon": "FFEB9C",
+    "on-track": "C6EFCE",
+}
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    fill: str | None = None
+    bold: bool = False
+
+
+class WordDocument:
+    """A small builder: headings, paragraphs, tables, pictures; then bytes."""
+
+    def __init__(self, title: str) -> None:
+        self.doc: Any = Document()
+        self._numbers = [0, 0, 0]
+        section = self.doc.sections[0]
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, Mm(20))
+        for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Table Grid"):
+            self._arial(self.doc.styles[name])
+        self.doc.styles["Normal"].font.size = Pt(11)
+        for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
+            self.doc.styles[name].font.color.rgb = RGBColor(0, 0, 0)
+        self.doc.core_properties.title = title
+        self.doc.add_paragraph(title, style="Title")
+
+    @staticmethod
+    def _arial(style: Any) -> None:
+        style.font.name = FONT
+        fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+        for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            fonts.set(qn(attr), FONT)
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+            fonts.attrib.pop(qn(attr), None)  # a theme font would override Arial
+
+    def heading(self, text: str, level: int = 1) -> None:
+        """A numbered heading: 1, 1.1, 1.1.1."""
+        self._numbers[level - 1] += 1
+        for deeper in range(level, len(self._numbers)):
+            self._numbers[deeper] = 0
+        number = ".".join(str(n) for n in self._numbers[:level])
+        self.doc.add_heading(f"{number} {text}", level=level)
+
+    def paragraph(self, text: str, *, bold: bool = False, italic: bool = False) -> None:
+        run = self.doc.add_paragraph().add_run(text)
+        run.bold, run.italic = bold, italic
+
+    def bullets(self, items: Sequence[str]) -> None:
+        for item in items:
+            self.doc.add_paragraph(item, style="List Bullet")
+
+    def table(
+        self,
+        header: Sequence[str] | None,
+        rows: Sequence[Sequence[Cell | str]],
+        widths_mm: Sequence[float],
+    ) -> None:
+        """A table; its header row (when given) repeats at the top of every page."""
+        table = self.doc.add_table(rows=0, cols=len(widths_mm))
+        table.style = self.doc.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        if header is not None:
+            first = table.add_row()
+            _repeat_header(first)
+            for cell, text in zip(first.cells, header, strict=True):
+                _write(cell, Cell(text, "D9D9D9", bold=True))
+        for row in rows:
+            cells = table.add_row().cells
+            for cell, value in zip(cells, row, strict=True):
+                _write(cell, value if isinstance(value, Cell) else Cell(value))
+        for column, width in zip(table.columns, widths_mm, strict=True):
+            column.width = Mm(width)
+            for cell in column.cells:
+                cell.width = Mm(width)
+        self.doc.add_paragraph()
+
+    def picture(self, png: bytes, width_mm: float = 170) -> None:
+        self.doc.add_picture(io.BytesIO(png), width=Mm(width_mm))
+
+    def to_bytes(self) -> bytes:
+        out = io.BytesIO()
+        self.doc.save(out)
+        data = out.getvalue()
+        verify(data)
+        return data
+
+
+def _repeat_header(row: Any) -> None:
+    properties = row._tr.get_or_add_trPr()
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    properties.append(flag)
+
+
+def _write(cell: Any, value: Cell) -> None:
+    paragraph = cell.paragraphs[0]
+    lines = value.text.split("\n")
+    for i, line in enumerate(lines):
+        run = paragraph.add_run(line)
+        run.bold = value.bold
+        run.font.size = TABLE_TEXT
+        if i < len(lines) - 1:
+            run.add_break()
+    if value.fill:
+        shade(cell, value.fill)
+
+
+def shade(cell: Any, fill: str) -> None:
+    properties = cell._tc.get_or_add_tcPr()
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    properties.append(shading)
+
+
+def rag_cell(rag: str | None, label: str) -> Cell:
+    return Cell(label, RAG_FILL[rag or "unrated"])
+
+
+def verify(data: bytes) -> None:
+    """Parse every XML part strictly; refuse to hand over a damaged document."""
+    parser = etree.XMLParser(recover=False, resolve_entities=False, no_network=True)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for name in archive.namelist():
+                if name.endswith((".xml", ".rels")):
+                    etree.fromstring(archive.read(name), parser)
+    except (zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
+        raise SendPlanError(f"internal error: the Word document is damaged ({exc})") from None

@@ -1,0 +1,1 @@
+"""The default Jinja templates of send-plan, shipped inside the package."""
