@@ -104,11 +104,12 @@ def _salvage(loaded: LoadedFile, data: dict[str, Any], errors: list[Any]) -> Non
 
 def _schema_version_ok(loaded: LoadedFile, data: dict[str, Any]) -> bool:
     if "schema_version" not in data:
+        line, column = loaded.source.position(())
         loaded.findings.append(
             Finding(
                 loaded.name,
-                1,
-                1,
+                line,
+                column,
                 "E101",
                 "schema_version is missing: start the file with 'schema_version: 1'",
                 loaded.plan_id,
@@ -265,6 +266,9 @@ def _translate(loaded: LoadedFile, data: dict[str, Any], err: Any) -> Finding:
             message = f"{field} {_show(value)} is not one of {', '.join(choices)}"
             if guess:
                 message += f": did you mean '{guess}'?"
+    elif kind == "date_format" and value is None:
+        code = "E109"
+        message = f"'{field}' is empty; give it a date, YYYY-MM-DD"
     elif kind in ("date_format", "date_impossible"):
         code = "E106"
         message = f"{field}: {err['msg']}"

@@ -12,7 +12,8 @@ from send_plan.findings import Finding
 def finding_line(f: Finding) -> str:
     ident = " ".join(part for part in (f.plan, f.object) if part)
     where = f" [{ident}]" if ident else ""
-    return f"{f.path}:{f.line}:{f.column}: {f.severity.value} {f.code}{where} {f.message}"
+    message = f.message.replace("\r", "\\r").replace("\n", "\\n")
+    return f"{f.path}:{f.line}:{f.column}: {f.severity.value} {f.code}{where} {message}"
 
 
 def summary_line(result: CheckResult) -> str:

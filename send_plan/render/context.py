@@ -11,10 +11,17 @@ from typing import Any
 
 from send_plan import __version__
 from send_plan.errors import UsageError
-from send_plan.model import Plan
+from send_plan.model import Plan, Review
 from send_plan.portfolio import Portfolio
 from send_plan.render.labels import AREA_KIND, AREA_ORDER, PLAN_KIND, POSITION, long_date, plural
-from send_plan.tracking import FinalPosition, Position, final_positions
+from send_plan.tracking import (
+    FinalPosition,
+    Position,
+    State,
+    TrackedAction,
+    final_positions,
+    track_plan,
+)
 
 
 def _iso(value: date | None) -> str | None:
@@ -167,4 +174,151 @@ def appendix_b(portfolio: Portfolio, plan: Plan, as_of: date) -> dict[str, Any]:
             for fp in positions.actions
             if fp.position is Position.DROPPED
         ],
+    }
+
+
+def _tracked_row(t: TrackedAction) -> dict[str, Any]:
+    a = t.action
+    return {
+        "id": a.id,
+        "area": t.area.id,
+        "title": a.title or "",
+        "lead": a.lead,
+        "partner": a.partner,
+        "start": _iso(a.start),
+        "due": a.due.isoformat(),
+        "status": a.status.value,
+        "rag": a.rag.value if a.rag else None,
+        "state": t.state.value,
+        "days_overdue": t.days_overdue,
+        "late_start": t.late_start,
+        "latest_update": t.latest_update,
+        "latest_update_date": a.updates[-1].date.isoformat() if a.updates else None,
+    }
+
+
+def _moved(t: TrackedAction) -> dict[str, Any]:
+    a = t.action
+    return {
+        **_tracked_row(t),
+        "first_due": a.first_due.isoformat(),
+        "slip_days": a.slip_days,
+        "moves": [
+            {
+                "on": r.on.isoformat(),
+                "from": r.from_.isoformat(),
+                "to": r.to.isoformat(),
+                "reason": r.reason,
+                "approved_by": r.approved_by,
+            }
+            for r in a.rescheduled
+        ],
+    }
+
+
+def _review(review: Review | None) -> dict[str, Any] | None:
+    if review is None:
+        return None
+    return {
+        "date": review.date.isoformat(),
+        "by": review.by,
+        "rating": review.rating.value,
+        "summary": review.summary,
+    }
+
+
+def overall_sentence(plan: dict[str, Any], counts: dict[str, int], meeting: str | None) -> str:
+    def are(n: int, rest: str, past: bool = False) -> str:
+        verb = ("was" if n == 1 else "were") if past else ("is" if n == 1 else "are")
+        return f"{n} {verb} {rest}"
+
+    when = f" on {long_date(meeting)}" if meeting else ""
+    parts = [
+        are(counts["complete"], "complete"),
+        *([are(counts["on-track"], "on track")] if counts["on-track"] else []),
+        *(
+            [are(counts["due-soon"], f"due before the next board meeting{when}")]
+            if counts["due-soon"]
+            else []
+        ),
+        *([are(counts["overdue"], "overdue")] if counts["overdue"] else []),
+        *(
+            [are(counts["carried-forward"], "carried forward into a successor plan", True)]
+            if counts["carried-forward"]
+            else []
+        ),
+        *([are(counts["withdrawn"], "withdrawn", True)] if counts["withdrawn"] else []),
+    ]
+    listed = ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
+    return f"Of the {plural(counts['total'], 'action')} in the {plan['title']}, {listed}."
+
+
+def board_summary(
+    portfolio: Portfolio,
+    plan: Plan,
+    as_of: date,
+    *,
+    changes: list[dict[str, Any]] | None = None,
+    since: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The progress update a board receives, as of its meeting date."""
+    summary = track_plan(portfolio, plan, as_of)
+    info = plan_info(plan)
+    counts = summary.counts.states
+    meeting = _iso(summary.next_board_meeting)
+    review = _review(summary.latest_review)
+    overdue = [t for t in summary.attention() if t.state is State.OVERDUE]
+    due_soon = [t for t in summary.attention() if t.state is State.DUE_SOON]
+    late = [t for t in summary.actions if t.late_start]
+    moved = [t for t in summary.actions if t.action.rescheduled or t.action.original_due]
+    moved.sort(key=lambda t: -(t.action.slip_days or 0))
+    board = info["board"] or "the board"
+    recommendations = [f"Receive the update on progress of the {info['title']}."]
+    if overdue:
+        recommendations.append(
+            f"Note the {plural(len(overdue), 'overdue action')} and the action being taken "
+            "to bring them back on track."
+        )
+    if moved:
+        recommendations.append(
+            f"Note the {plural(len(moved), 'action')} whose deadline has moved, and the reasons."
+        )
+    if review:
+        recommendations.append(
+            f"Note the latest external review by {review['by']} on "
+            f"{long_date(review['date'])}, which rated progress {review['rating']}."
+        )
+    return {
+        "report": "board-summary",
+        "document": document(f"{info['title']}: progress update", plan, as_of),
+        "plan": info,
+        "board": board,
+        "as_of": as_of.isoformat(),
+        "next_board_meeting": meeting,
+        "due_soon_until": summary.horizon.isoformat(),
+        "revisit_expected_by": _iso(summary.revisit_expected_by),
+        "counts": counts,
+        "rag": summary.counts.rag,
+        "overall": overall_sentence(info, counts, meeting),
+        "recommendations": recommendations,
+        "latest_review": review,
+        "reviews": [_review(r) for r in plan.reviews if r.date <= as_of],
+        "areas": [
+            {
+                "id": a.area.id,
+                "kind": a.area.kind.value,
+                "kind_label": AREA_KIND[a.area.kind.value],
+                "title": a.area.title or "",
+                "counts": a.counts.states,
+                "rag": a.counts.rag,
+            }
+            for a in summary.areas
+        ],
+        "overdue": [_tracked_row(t) for t in overdue],
+        "due_soon": [_tracked_row(t) for t in due_soon],
+        "late_starts": [_tracked_row(t) for t in late],
+        "deadlines_moved": [_moved(t) for t in moved],
+        "changes": changes,
+        "since": since,
+        "chart": None,
     }

@@ -171,18 +171,27 @@ def rescheduling(portfolio: Portfolio) -> Iterator[Finding]:
 
 
 def empty_areas(portfolio: Portfolio) -> Iterator[Finding]:
-    """An area's actions may be empty only while the plan is a draft."""
-    for f in _plans(portfolio):
-        plan = f.plan
-        if plan.plan.status is PlanStatus.DRAFT:
+    """An area's actions may be empty only while the plan is a draft.
+
+    Read from the raw data, so that a file with other errors is still checked.
+    """
+    for f in portfolio.files:
+        data = f.data or {}
+        info = data.get("plan")
+        status = info.get("status", "active") if isinstance(info, dict) else None
+        areas = data.get("areas")
+        if status in (None, PlanStatus.DRAFT.value) or not isinstance(areas, list):
             continue
-        for i, area in enumerate(plan.areas):
-            if not area.actions and not f.partial:
+        for i, area in enumerate(areas):
+            if isinstance(area, dict) and area.get("actions") in (None, []):
+                ident = area.get("id") if isinstance(area.get("id"), str) else None
                 yield f.finding(
                     "E108",
-                    f"area {area.id} has no actions; only a draft plan may have an empty area",
+                    f"area {ident or i + 1} has no actions; only a draft plan may have an "
+                    "empty area",
                     ("areas", i, "id"),
-                    obj=area.id,
+                    obj=ident,
+                    raw=True,
                 )
 
 
