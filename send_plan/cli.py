@@ -346,6 +346,7 @@ def carry_forward(
 
 
 class ReportName(StrEnum):
+    board_summary = "board-summary"
     appendix_b = "appendix-b"
 
 
@@ -361,13 +362,17 @@ _REPORT_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".docx")
 
 @app.command(
     epilog="Examples:\n\n"
+    "  send-plan report board-summary --plan send-improvement-plan-2019 --as-of 2019-11-19"
+    " -o board.md\n\n"
     "  send-plan report appendix-b --plan wsoa-2018 --as-of 2019-03-19\n\n"
     "  send-plan report appendix-b --plan wsoa-2018 --format docx -o appendix-b.docx\n\n"
     "  send-plan report appendix-b --plan wsoa-2018 --template my-appendix.md.j2",
 )
 @handles_errors
 def report(
-    name: Annotated[ReportName, typer.Argument(metavar="NAME", help="appendix-b.")],
+    name: Annotated[
+        ReportName, typer.Argument(metavar="NAME", help="board-summary or appendix-b.")
+    ],
     paths: Paths = None,
     plan: Annotated[
         str | None, typer.Option(help="The plan to report on (needed when several are read).")
@@ -404,16 +409,26 @@ def report(
     from send_plan.render.reports import REPORT_BY_NAME, render
 
     result = require_valid(_paths(paths))
-    data = render(
-        REPORT_BY_NAME[name.value], format.value, result.portfolio, plan, day, template=template
+    chart_name = f"{output.stem}.chart.png" if output is not None else None
+    rendered = render(
+        REPORT_BY_NAME[name.value],
+        format.value,
+        result.portfolio,
+        plan,
+        day,
+        template=template,
+        chart_name=chart_name,
     )
     if output is None:
-        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.write(rendered.data)
         sys.stdout.flush()
         return
     from send_plan.files import write_atomic
 
-    write_atomic(output, data, force=True)
+    for attachment, data in rendered.attachments.items():
+        write_atomic(output.parent / attachment, data, force=True)
+        say(f"wrote {output.parent / attachment}")
+    write_atomic(output, rendered.data, force=True)
     say(f"wrote {output}")
 
 

@@ -13,7 +13,15 @@ from send_plan import __version__
 from send_plan.errors import UsageError
 from send_plan.model import Plan, Review
 from send_plan.portfolio import Portfolio
-from send_plan.render.labels import AREA_KIND, AREA_ORDER, PLAN_KIND, POSITION, long_date, plural
+from send_plan.render.labels import (
+    AREA_KIND,
+    AREA_ORDER,
+    PLAN_KIND,
+    POSITION,
+    RAG,
+    long_date,
+    plural,
+)
 from send_plan.tracking import (
     FinalPosition,
     Position,
@@ -177,8 +185,11 @@ def appendix_b(portfolio: Portfolio, plan: Plan, as_of: date) -> dict[str, Any]:
     }
 
 
-def _tracked_row(t: TrackedAction) -> dict[str, Any]:
+def _tracked_row(t: TrackedAction, as_of: date) -> dict[str, Any]:
+    """One action as of a date: later updates are not shown."""
     a = t.action
+    known = [u for u in a.updates if u.date <= as_of]
+    latest = known[-1] if known else None
     return {
         "id": a.id,
         "area": t.area.id,
@@ -192,17 +203,21 @@ def _tracked_row(t: TrackedAction) -> dict[str, Any]:
         "state": t.state.value,
         "days_overdue": t.days_overdue,
         "late_start": t.late_start,
-        "latest_update": t.latest_update,
-        "latest_update_date": a.updates[-1].date.isoformat() if a.updates else None,
+        "latest_update": latest.note if latest else None,
+        "latest_update_date": latest.date.isoformat() if latest else None,
     }
 
 
-def _moved(t: TrackedAction) -> dict[str, Any]:
+def _moved(t: TrackedAction, as_of: date) -> dict[str, Any]:
+    """A deadline's moves as known on ``as_of``, and the deadline as it stood then."""
     a = t.action
+    known = [r for r in a.rescheduled if r.on <= as_of]
+    due_then = known[-1].to if known else a.due
     return {
-        **_tracked_row(t),
+        **_tracked_row(t, as_of),
+        "due": due_then.isoformat(),
         "first_due": a.first_due.isoformat(),
-        "slip_days": a.slip_days,
+        "slip_days": (due_then - a.first_due).days,
         "moves": [
             {
                 "on": r.on.isoformat(),
@@ -211,9 +226,17 @@ def _moved(t: TrackedAction) -> dict[str, Any]:
                 "reason": r.reason,
                 "approved_by": r.approved_by,
             }
-            for r in a.rescheduled
+            for r in known
         ],
     }
+
+
+def _moved_by(t: TrackedAction, as_of: date) -> bool:
+    """Whether the deadline had moved by ``as_of`` (undated moves count as known)."""
+    a = t.action
+    if a.rescheduled:
+        return any(r.on <= as_of for r in a.rescheduled)
+    return a.original_due is not None and a.original_due != a.due
 
 
 def _review(review: Review | None) -> dict[str, Any] | None:
@@ -270,8 +293,8 @@ def board_summary(
     overdue = [t for t in summary.attention() if t.state is State.OVERDUE]
     due_soon = [t for t in summary.attention() if t.state is State.DUE_SOON]
     late = [t for t in summary.actions if t.late_start]
-    moved = [t for t in summary.actions if t.action.rescheduled or t.action.original_due]
-    moved.sort(key=lambda t: -(t.action.slip_days or 0))
+    moved_rows = [_moved(t, as_of) for t in summary.actions if _moved_by(t, as_of)]
+    moved_rows.sort(key=lambda row: -row["slip_days"])
     board = info["board"] or "the board"
     recommendations = [f"Receive the update on progress of the {info['title']}."]
     if overdue:
@@ -279,14 +302,15 @@ def board_summary(
             f"Note the {plural(len(overdue), 'overdue action')} and the action being taken "
             "to bring them back on track."
         )
-    if moved:
+    if moved_rows:
         recommendations.append(
-            f"Note the {plural(len(moved), 'action')} whose deadline has moved, and the reasons."
+            f"Note the {plural(len(moved_rows), 'action')} whose deadline has moved, "
+            "and the reasons."
         )
     if review:
         recommendations.append(
             f"Note the latest external review by {review['by']} on "
-            f"{long_date(review['date'])}, which rated progress {review['rating']}."
+            f"{long_date(review['date'])}, which rated progress {RAG[review['rating']].lower()}."
         )
     return {
         "report": "board-summary",
@@ -314,10 +338,10 @@ def board_summary(
             }
             for a in summary.areas
         ],
-        "overdue": [_tracked_row(t) for t in overdue],
-        "due_soon": [_tracked_row(t) for t in due_soon],
-        "late_starts": [_tracked_row(t) for t in late],
-        "deadlines_moved": [_moved(t) for t in moved],
+        "overdue": [_tracked_row(t, as_of) for t in overdue],
+        "due_soon": [_tracked_row(t, as_of) for t in due_soon],
+        "late_starts": [_tracked_row(t, as_of) for t in late],
+        "deadlines_moved": moved_rows,
         "changes": changes,
         "since": since,
         "chart": None,

@@ -20,13 +20,28 @@ class Report:
     name: str
     summary: str
     build: Builder
-    docx: Callable[[dict[str, Any]], bytes]
+    docx: Callable[[dict[str, Any], bytes | None], bytes]
+    chart: bool = False
 
 
-def _appendix_b_docx(ctx: dict[str, Any]) -> bytes:
+@dataclass(frozen=True)
+class Rendered:
+    """A document, and files that go beside it (name -> bytes), such as its chart."""
+
+    data: bytes
+    attachments: dict[str, bytes]
+
+
+def _appendix_b_docx(ctx: dict[str, Any], chart: bytes | None) -> bytes:
     from send_plan.render.documents import appendix_b_docx
 
     return appendix_b_docx(ctx)
+
+
+def _board_summary_docx(ctx: dict[str, Any], chart: bytes | None) -> bytes:
+    from send_plan.render.documents import board_summary_docx
+
+    return board_summary_docx(ctx, chart)
 
 
 REPORT_BY_NAME: dict[str, Report] = {
@@ -35,6 +50,13 @@ REPORT_BY_NAME: dict[str, Report] = {
         "the final summary position of a plan: complete, carried forward, withdrawn, dropped",
         contexts.appendix_b,
         _appendix_b_docx,
+    ),
+    "board-summary": Report(
+        "board-summary",
+        "the progress update a board receives: position, areas, overdue, due soon, moved",
+        contexts.board_summary,
+        _board_summary_docx,
+        chart=True,
     ),
 }
 
@@ -49,14 +71,29 @@ def render(
     as_of: date,
     *,
     template: Path | None = None,
+    chart_name: str | None = None,
     **options: Any,
-) -> bytes:
-    """The document, as bytes ready to write."""
+) -> Rendered:
+    """The document as bytes, with its chart when it has one.
+
+    For Markdown and HTML the chart is a separate PNG named ``chart_name`` (no
+    chart when None: the document is going to standard output); Word embeds it.
+    """
     plan = contexts.find_plan(portfolio, plan_id)
     ctx = report.build(portfolio, plan, as_of, **options)
+    png: bytes | None = None
+    if report.chart and (fmt == "docx" or chart_name):
+        from send_plan.render.chart import state_chart
+
+        title = f"{ctx['plan']['title']}, {ctx['document']['date_long']}"
+        png = state_chart(ctx["areas"], title)
     if fmt == "docx":
-        return report.docx(ctx)
+        return Rendered(report.docx(ctx, png), {})
+    attachments = {}
+    if png is not None and chart_name:
+        ctx["chart"] = chart_name
+        attachments[chart_name] = png
     text = render_template(
         f"{report.name}.{fmt}.j2", ctx, html=fmt == "html", template_path=template
     )
-    return text.encode("utf-8")
+    return Rendered(text.encode("utf-8"), attachments)

@@ -27,7 +27,7 @@ from send_plan.errors import SendPlanError
 from send_plan.render.labels import RAG_FILL
 
 FONT = "Arial"
-TABLE_TEXT = Pt(9.5)
+TABLE_TEXT = Pt(9)
 #: Light fills for final positions and states: readable with black text.
 POSITION_FILL = {
     "complete": "C6EFCE",
