@@ -151,7 +151,8 @@ class ValidateFormat(StrEnum):
     epilog="Examples:\n\n"
     "  send-plan validate\n\n"
     "  send-plan validate plans/wsoa-2018.yaml --format json\n\n"
-    "  send-plan validate --format github --strict",
+    "  send-plan validate --format github --strict\n\n"
+    "  send-plan validate --base origin/main --format github",
 )
 @handles_errors
 def validate(
@@ -160,12 +161,24 @@ def validate(
         ValidateFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ValidateFormat.text,
     strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
+    base: Annotated[
+        str | None,
+        typer.Option(
+            metavar="REV",
+            help="Also judge the change against this git revision (deleted, reopened, "
+            "renamed, moved without a record, closed plan edited).",
+        ),
+    ] = None,
 ) -> None:
     """Check plan files against the format and every rule; exit 1 on errors."""
     from send_plan.check import check
     from send_plan.reporters import REPORTER_BY_NAME, summary_line
 
     result = check(_paths(paths))
+    if base is not None:
+        from send_plan.changes import judge_change
+
+        result = judge_change(result, _paths(paths), base)
     body = REPORTER_BY_NAME[format.value](result, strict=strict)
     if format is ValidateFormat.text and settings.quiet:
         body = "".join(line + "\n" for line in body.splitlines()[:-1])
@@ -439,6 +452,86 @@ def _check_report_output(output: Path, force: bool) -> None:
     if output.exists() and not force and output.suffix.lower() not in _REPORT_SUFFIXES:
         fail(f"{output} already exists and is not a report; use --force to replace it")
         raise typer.Exit(EXIT_USAGE)
+
+
+# --------------------------------------------------------------------------- git history
+
+
+class ChangesFormat(StrEnum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+class HistoryFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command(
+    epilog="Examples:\n\n"
+    "  send-plan changes --since 2019-01-15\n\n"
+    "  send-plan changes --since v1.0 --until HEAD --format json",
+)
+@handles_errors
+def changes(
+    since: Annotated[
+        str, typer.Option(metavar="REV", help="A commit, tag or branch, or a date YYYY-MM-DD.")
+    ],
+    until: Annotated[
+        str | None, typer.Option(metavar="REV", help="Up to this revision [default: HEAD].")
+    ] = None,
+    paths: Paths = None,
+    format: Annotated[
+        ChangesFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ChangesFormat.table,
+) -> None:
+    """What changed in the plans between two git revisions."""
+    from send_plan.changes import changes_between
+    from send_plan.changes import format_markdown as changes_markdown
+
+    found = changes_between(_paths(paths), since, until)
+    for warning in found.warnings:
+        say(f"warning: {warning}")
+    if format is ChangesFormat.json:
+        import json
+
+        echo(json.dumps(found.as_dict(), indent=2, ensure_ascii=False) + "\n")
+    elif format is ChangesFormat.markdown:
+        echo(changes_markdown(found))
+    else:
+        from send_plan.output import console, print_changes
+
+        print_changes(found, console(color=settings.color))
+
+
+@app.command(
+    epilog="Examples:\n\n"
+    "  send-plan history wsoa-2018/SW6.2\n\n"
+    "  send-plan history send-improvement-plan-2019/P3.2 --format json",
+)
+@handles_errors
+def history(
+    ref: Annotated[str, typer.Argument(metavar="PLAN_ID/ACTION_ID", help="The action.")],
+    paths: Paths = None,
+    format: Annotated[
+        HistoryFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = HistoryFormat.table,
+) -> None:
+    """The life of one action in git: every change to its status, RAG, deadline or lead."""
+    from send_plan.changes import action_history
+
+    found = action_history(_paths(paths), ref)
+    for warning in found.warnings:
+        say(f"warning: {warning}")
+    if format is HistoryFormat.json:
+        import json
+
+        echo(json.dumps(found.as_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        from send_plan.output import console, print_history
+
+        print_history(found, console(color=settings.color))
 
 
 # --------------------------------------------------------------------------- revisit

@@ -73,6 +73,12 @@ CODES: dict[str, Code] = _codes(
     # Children's data.
     ("E301", "the text holds an NHS number"),
     ("E302", "the text holds a Unique Pupil Number"),
+    # Change rules: a pull request judged against its base (validate --base).
+    ("E401", "a due date moved without a new 'rescheduled' entry"),
+    ("E402", "an action was deleted from a plan that is not a draft"),
+    ("E403", "a complete action was reopened"),
+    ("E404", "an action or plan id was renamed"),
+    ("E405", "a closed plan was edited"),
     # Warnings: reported, exit status unchanged unless --strict.
     ("W201", "the successor plan is not among the files read"),
     ("W202", "carried_from names a plan that is not among the files read"),

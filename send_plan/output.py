@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -168,3 +169,62 @@ def print_status(status: Status, out: Console, *, listed: bool = False) -> None:
                 out.print(_actions_table(rows, heading, out.width))
         else:
             out.print("Nothing needs attention: no overdue, due-soon or late-start actions.\n")
+
+
+def print_changes(changes: Any, out: Console) -> None:
+    from send_plan.changes import KIND_LABEL, sorted_for_table
+
+    out.print(
+        f"Changes from {changes.since.short} ({changes.since.day}) "
+        f"to {changes.until.short} ({changes.until.day})",
+        style="bold",
+    )
+    if not changes.changes and not changes.moved:
+        out.print("No changes.")
+        return
+    plan = None
+    table: Table | None = None
+    for c in sorted_for_table(changes.changes):
+        if c["plan"] != plan:
+            if table is not None:
+                out.print(table)
+            plan = c["plan"]
+            table = Table(title=plan, title_justify="left", expand=True)
+            for name in ("Action", "Change", "From", "To"):
+                table.add_column(name, overflow="fold")
+        assert table is not None
+        style = "bold green" if c["kind"] == "completed" else None
+        table.add_row(
+            c["action"] or "",
+            Text(KIND_LABEL[c["kind"]], style=style or ""),
+            _text(c["from"]),
+            _text(c["to"]),
+        )
+    if table is not None:
+        out.print(table)
+    for m in changes.moved:
+        out.print(f"{m['plan']} {m['action']}: moved from area {m['from_area']} to {m['to_area']}")
+
+
+def print_history(history: Any, out: Console) -> None:
+    table = Table(title=f"{history.plan}/{history.action}", title_justify="left", expand=True)
+    for name in ("Commit", "Date", "Author", "Change", "From", "To", "Subject / reason"):
+        table.add_column(name, overflow="fold")
+    for e in history.events:
+        note = e["subject"] + (f"\nreason: {e['reason']}" if e.get("reason") else "")
+        table.add_row(
+            e["rev"], e["date"], e["author"], e["kind"], _text(e["from"]), _text(e["to"]), note
+        )
+    out.print(table)
+    out.print(
+        f"first due {history.first_due}, due now {history.due}: deadline moved "
+        f"{history.deadline_moves} time(s), {history.slip_days or 0} day(s) in all"
+    )
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(value)
+    return str(value)
