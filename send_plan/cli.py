@@ -394,6 +394,18 @@ def report(
     format: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ReportFormat.md,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            metavar="REV",
+            help="board-summary: show what changed since this git revision or date "
+            "[default: the previous board meeting, when the plans are in git].",
+            show_default=False,
+        ),
+    ] = None,
+    no_history: Annotated[
+        bool, typer.Option("--no-history", help="Do not read git history.")
+    ] = False,
     template: Annotated[
         Path | None,
         typer.Option(
@@ -422,6 +434,11 @@ def report(
     from send_plan.render.reports import REPORT_BY_NAME, render
 
     result = require_valid(_paths(paths))
+    options = {}
+    if name is ReportName.board_summary and not no_history:
+        from send_plan.render.reports import changes_since_last_report
+
+        options = changes_since_last_report(_paths(paths), plan, result.portfolio, day, since)
     chart_name = f"{output.stem}.chart.png" if output is not None else None
     rendered = render(
         REPORT_BY_NAME[name.value],
@@ -431,6 +448,7 @@ def report(
         day,
         template=template,
         chart_name=chart_name,
+        **options,
     )
     if output is None:
         sys.stdout.buffer.write(rendered.data)

@@ -1,0 +1,358 @@
+"""Git history: real temporary repositories with dated commits, no mocked git."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from send_plan.cli import app
+from send_plan.history import Git
+
+runner = CliRunner()
+
+
+def plan_doc(
+    plan_id: str = "p", status: str = "active", **actions: dict[str, Any]
+) -> dict[str, Any]:
+    areas: dict[str, list[dict[str, Any]]] = {}
+    for ident, fields in actions.items():
+        action = {
+            "id": ident,
+            "title": f"Action {ident}",
+            "lead": "Head of SEND",
+            "due": "2019-06-30",
+            "status": "in-progress",
+        }
+        action.update({k: v for k, v in fields.items() if k != "area"})
+        areas.setdefault(fields.get("area", "A1"), []).append(action)
+    return {
+        "schema_version": 1,
+        "plan": {
+            "id": plan_id,
+            "title": f"Plan {plan_id}",
+            "local_area": "Lancashire",
+            "kind": "improvement-plan",
+            "status": status,
+            "start": "2019-01-01",
+            "end": "2020-12-31",
+        },
+        "areas": [
+            {"id": a, "kind": "priority", "title": f"Area {a}", "actions": acts}
+            for a, acts in areas.items()
+        ],
+    }
+
+
+class Repo:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        (root / "plans").mkdir(parents=True)
+        self.git("init", "-q")
+
+    def git(self, *args: str, when: str = "2019-01-01T12:00:00+00:00") -> str:
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_NAME": "Analyst",
+            "GIT_AUTHOR_EMAIL": "analyst@example.org",
+            "GIT_COMMITTER_NAME": "Analyst",
+            "GIT_COMMITTER_EMAIL": "analyst@example.org",
+            "GIT_AUTHOR_DATE": when,
+            "GIT_COMMITTER_DATE": when,
+        }
+        done = subprocess.run(
+            ["git", *args], cwd=self.root, env=env, capture_output=True, text=True, check=True
+        )
+        return done.stdout
+
+    def write(self, name: str, doc: dict[str, Any] | str) -> None:
+        text = doc if isinstance(doc, str) else yaml.safe_dump(doc, sort_keys=False)
+        (self.root / "plans" / name).write_text(text)
+
+    def commit(self, message: str, when: str) -> str:
+        self.git("add", "-A")
+        self.git("commit", "-q", "-m", message, when=when)
+        return self.git("rev-parse", "--short=7", "HEAD").strip()
+
+    @property
+    def plans(self) -> str:
+        return str(self.root / "plans")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    return Repo(tmp_path / "repo")
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def changes(repo: Repo, since: str, until: str | None = None) -> dict[str, Any]:
+    args = ["changes", "--since", since, repo.plans, "--format", "json"]
+    if until:
+        args += ["--until", until]
+    code, out, err = run(*args)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def kinds(doc: dict[str, Any]) -> list[tuple[str | None, str]]:
+    return sorted((c["action"] or "", c["kind"]) for c in doc["changes"])
+
+
+def test_every_change_kind(repo: Repo) -> None:
+    repo.write("p.yaml", plan_doc(A={}, B={}, C={"rag": "amber"}))
+    repo.write(
+        "old.yaml",
+        plan_doc("old", status="closed", X={"status": "complete", "completed": "2018-12-01"}),
+    )
+    first = repo.commit("start", "2019-01-10T09:00:00+00:00")
+    repo.write(
+        "p.yaml",
+        plan_doc(
+            A={"status": "complete", "completed": "2019-02-01"},
+            C={"rag": "red", "due": "2019-09-30", "lead": "Designated Clinical Officer",
+               "original_due": "2019-06-30",
+               "rescheduled": [{"on": "2019-02-01", "from": "2019-06-30", "to": "2019-09-30", "reason": "Staffing."}]},
+            D={},
+        ),
+    )  # fmt: skip
+    (repo.root / "plans" / "old.yaml").unlink()
+    repo.write("new.yaml", plan_doc("new", N={}))
+    repo.commit("progress", "2019-02-05T09:00:00+00:00")
+    doc = changes(repo, first)
+    assert doc["since"]["rev"] == first
+    assert kinds(doc) == sorted(
+        [
+            ("A", "status"), ("A", "completed"), ("B", "removed"), ("C", "rag"), ("C", "due"),
+            ("C", "lead"), ("D", "added"), ("", "plan-added"), ("", "plan-removed"),
+        ]
+    )  # fmt: skip
+    due = next(c for c in doc["changes"] if c["kind"] == "due")
+    assert (due["from"], due["to"]) == ("2019-06-30", "2019-09-30")
+
+
+def test_plan_status_and_carried(repo: Repo) -> None:
+    repo.write("old.yaml", plan_doc("old", X={}))
+    first = repo.commit("start", "2019-01-10T09:00:00+00:00")
+    repo.write("old.yaml", plan_doc("old", status="closed", X={}))
+    repo.write("new.yaml", plan_doc("new", N={"carried_from": "old/X"}))
+    repo.commit("close and carry", "2019-02-05T09:00:00+00:00")
+    doc = changes(repo, first)
+    assert ("", "plan-status") in kinds(doc)
+    carried = next(c for c in doc["changes"] if c["kind"] == "carried")
+    assert (carried["action"], carried["from"], carried["to"]) == ("X", [], ["new/N"])
+
+
+def test_renamed_file_and_moved_action_are_not_add_and_remove(repo: Repo) -> None:
+    repo.write("p.yaml", plan_doc(A={"area": "A1"}, B={"area": "A1"}))
+    first = repo.commit("start", "2019-01-10T09:00:00+00:00")
+    (repo.root / "plans" / "p.yaml").unlink()
+    repo.write("renamed.yaml", plan_doc(A={"area": "A1"}, B={"area": "A2"}))
+    repo.commit("rename and move", "2019-02-05T09:00:00+00:00")
+    doc = changes(repo, first)
+    assert doc["changes"] == []
+    assert doc["moved"] == [{"plan": "p", "action": "B", "from_area": "A1", "to_area": "A2"}]
+
+
+def test_date_is_the_last_commit_on_or_before_that_day_in_its_own_zone(repo: Repo) -> None:
+    repo.write("p.yaml", plan_doc(A={}))
+    late = repo.commit("late on the 15th", "2019-01-15T23:30:00+00:00")
+    repo.write("p.yaml", plan_doc(A={"rag": "green"}))
+    # 00:30 on the 16th in UTC+1 is 23:30 on the 15th in UTC: its own day is the 16th
+    next_day = repo.commit("just after midnight", "2019-01-16T00:30:00+01:00")
+    git = Git(repo.root / "plans")
+    assert git.resolve("2019-01-15").short == late
+    assert git.resolve("2019-01-16").short == next_day
+    assert git.resolve("2019-02-01").short == next_day
+    code, _, err = run("changes", "--since", "2019-01-14", repo.plans)
+    assert code == 2
+    assert "no commit on or before 2019-01-14" in err
+
+
+def test_a_version_that_stops_validating_is_skipped_with_a_warning(repo: Repo) -> None:
+    repo.write("p.yaml", plan_doc(A={}))
+    repo.commit("good", "2019-01-10T09:00:00+00:00")
+    repo.write("p.yaml", "schema_version: 1\nplan: [broken\n")
+    broken = repo.commit("broken", "2019-01-11T09:00:00+00:00")
+    repo.write("p.yaml", plan_doc(A={"status": "not-started"}))
+    repo.commit("fixed", "2019-01-12T09:00:00+00:00")
+    code, out, err = run("history", "p/A", repo.plans, "--format", "json")
+    assert code == 0
+    assert f"p.yaml at {broken}" in err
+    assert "skipped" in err
+    events = json.loads(out)["events"]
+    assert [(e["kind"], e["from"], e["to"]) for e in events][1:] == [
+        ("status", "in-progress", "not-started")
+    ]
+
+
+def test_history_of_one_action(repo: Repo) -> None:
+    repo.write("p.yaml", plan_doc(A={"due": "2019-03-31", "lead": "Head of SEND"}))
+    repo.commit("add A", "2019-01-10T09:00:00+00:00")
+    moved = {
+        "due": "2019-05-31",
+        "original_due": "2019-03-31",
+        "rescheduled": [
+            {
+                "on": "2019-02-01",
+                "from": "2019-03-31",
+                "to": "2019-05-31",
+                "reason": "Recruitment delayed.",
+            }
+        ],
+    }
+    repo.write("p.yaml", plan_doc(A=moved))
+    second = repo.commit("move A", "2019-02-01T09:00:00+00:00")
+    second_move = {
+        "on": "2019-03-01",
+        "from": "2019-05-31",
+        "to": "2019-07-31",
+        "reason": "Consultation extended.",
+    }
+    moved2 = {
+        **moved,
+        "due": "2019-07-31",
+        "rag": "amber",
+        "rescheduled": [*moved["rescheduled"], second_move],
+    }
+    repo.write("p.yaml", plan_doc(A=moved2))
+    repo.commit("move A again", "2019-03-01T09:00:00+00:00")
+    code, out, _ = run("history", "p/A", repo.plans, "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    # within one commit: status, rag, due, lead
+    assert [e["kind"] for e in doc["events"]] == ["added", "due", "rag", "due"]
+    first_move = doc["events"][1]
+    assert (first_move["rev"], first_move["from"], first_move["to"]) == (
+        second,
+        "2019-03-31",
+        "2019-05-31",
+    )
+    assert first_move["reason"] == "Recruitment delayed."
+    assert first_move["subject"] == "move A"
+    assert first_move["author"] == "Analyst"
+    assert doc["events"][3]["reason"] == "Consultation extended."
+    assert (doc["first_due"], doc["due"], doc["deadline_moves"], doc["slip_days"]) == (
+        "2019-03-31",
+        "2019-07-31",
+        2,
+        122,
+    )
+    code, out, _ = run("history", "p/A", repo.plans)
+    assert code == 0
+    assert "deadline moved 2 time(s), 122 day(s) in all" in out
+
+
+def test_history_uses_the_cache_on_a_second_run(repo: Repo) -> None:
+    repo.write("p.yaml", plan_doc(A={}))
+    repo.commit("add A", "2019-01-10T09:00:00+00:00")
+    assert run("history", "p/A", repo.plans)[0] == 0
+    cache = repo.root / ".git" / "send-plan-cache"
+    entries = list(cache.rglob("*.json"))
+    assert len(entries) == 1
+    entries[0].write_text("{damaged")  # a damaged entry is rebuilt, not trusted
+    assert run("history", "p/A", repo.plans)[0] == 0
+    assert json.loads(entries[0].read_text())["valid"] is True
+    assert (
+        subprocess.run(
+            ["git", "status", "--porcelain"], cwd=repo.root, capture_output=True, text=True
+        ).stdout
+        == ""
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["history", "p/NOPE"], "never had an action 'NOPE'"),
+        (["history", "zz/A"], "no plan 'zz'"),
+        (["history", "p-A"], "PLAN_ID/ACTION_ID"),
+        (["changes", "--since", "not-a-rev"], "unknown revision"),
+    ],
+)
+def test_usage_errors(repo: Repo, args: list[str], message: str) -> None:
+    repo.write("p.yaml", plan_doc(A={}))
+    repo.commit("add A", "2019-01-10T09:00:00+00:00")
+    code, _, err = run(*args, repo.plans)
+    assert code == 2
+    assert message in err
+
+
+def test_outside_a_repository(tmp_path: Path) -> None:
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    (folder / "p.yaml").write_text(yaml.safe_dump(plan_doc(A={})))
+    code, _, err = run("changes", "--since", "HEAD", str(folder))
+    assert code == 2
+    assert "not inside a git repository" in err
+
+
+def test_change_rules(repo: Repo) -> None:
+    repo.write(
+        "p.yaml", plan_doc(A={"status": "complete", "completed": "2019-01-05"}, B={}, C={}, D={})
+    )
+    repo.write(
+        "closed.yaml",
+        plan_doc("closed", status="closed", X={"status": "complete", "completed": "2018-12-01"}),
+    )
+    repo.write("draft.yaml", plan_doc("draft", status="draft", Y={}))
+    repo.commit("base", "2019-01-10T09:00:00+00:00")
+    repo.write(
+        "p.yaml",
+        plan_doc(
+            A={"status": "in-progress"},  # reopened
+            B={"due": "2019-12-31"},  # moved without a record
+            D2={"title": "Action D"},  # D renamed to D2; C deleted
+        ),
+    )
+    repo.write(
+        "closed.yaml",
+        plan_doc(
+            "closed",
+            status="closed",
+            X={"status": "complete", "completed": "2018-12-01", "rag": "green"},
+        ),
+    )
+    repo.write(
+        "draft.yaml", plan_doc("draft", status="draft", Z={})
+    )  # deleting from a draft is fine
+    code, out, _ = run("validate", repo.plans, "--base", "HEAD", "--format", "json")
+    assert code == 1
+    found = sorted((f["code"], f["object"]) for f in json.loads(out)["findings"])
+    assert found == [("E401", "B"), ("E402", "C"), ("E403", "A"), ("E404", "D2"), ("E405", None)]
+    lines = {f["code"]: f["line"] for f in json.loads(out)["findings"]}
+    text = (repo.root / "plans" / "p.yaml").read_text().splitlines()
+    assert "due: '2019-12-31'" in text[lines["E401"] - 1]
+    assert "status: in-progress" in text[lines["E403"] - 1]
+
+
+def test_a_recorded_deadline_move_passes(repo: Repo) -> None:
+    repo.write("p.yaml", plan_doc(A={}))
+    repo.commit("base", "2019-01-10T09:00:00+00:00")
+    repo.write(
+        "p.yaml",
+        plan_doc(A={"due": "2019-09-30", "original_due": "2019-06-30",
+                    "rescheduled": [{"on": "2019-02-01", "from": "2019-06-30", "to": "2019-09-30", "reason": "Agreed by board."}]}),
+    )  # fmt: skip
+    code, out, _ = run("validate", repo.plans, "--base", "HEAD")
+    assert code == 0, out
+
+
+def test_plan_renamed_is_caught(repo: Repo) -> None:
+    repo.write("p.yaml", plan_doc("first-id", A={}))
+    repo.commit("base", "2019-01-10T09:00:00+00:00")
+    renamed = plan_doc("second-id", A={})
+    renamed["plan"]["title"] = "Plan first-id"
+    repo.write("p.yaml", renamed)
+    code, out, _ = run("validate", repo.plans, "--base", "HEAD", "--format", "json")
+    assert code == 1
+    assert [f["code"] for f in json.loads(out)["findings"]] == ["E404"]
