@@ -218,7 +218,8 @@ def print_history(history: Any, out: Console) -> None:
     out.print(table)
     out.print(
         f"first due {history.first_due}, due now {history.due}: deadline moved "
-        f"{history.deadline_moves} time(s), {history.slip_days or 0} day(s) in all"
+        f"{history.deadline_moves} time(s), {history.slip_days or 0} day(s) in all",
+        soft_wrap=True,
     )
 
 
