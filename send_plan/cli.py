@@ -552,6 +552,27 @@ def history(
         print_history(found, console(color=settings.color))
 
 
+# --------------------------------------------------------------------------- init
+
+
+@app.command(
+    epilog="Examples:\n\n"
+    "  send-plan init\n\n"
+    "  send-plan init my-area-plans && cd my-area-plans && send-plan validate",
+)
+@handles_errors
+def init(
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Where to start the plan repository.")
+    ] = Path("."),
+) -> None:
+    """Start a plan repository: an example plan, pre-commit, a CI workflow, a README."""
+    from send_plan.scaffold import init as scaffold
+
+    for outcome in scaffold(folder):
+        say(f"{'created' if outcome.created else 'kept   '} {outcome.path}")
+
+
 # --------------------------------------------------------------------------- revisit
 
 

@@ -105,7 +105,7 @@ def _state_label(t: TrackedAction, *, with_days: bool) -> Text:
     if with_days and t.days_overdue:
         label.append(f" {t.days_overdue} d", style=STATE_STYLE[t.state])
     if t.late_start:
-        label.append(" late start", style="bold magenta")
+        label.append("\nlate start", style="bold magenta")
     return label
 
 
@@ -118,7 +118,7 @@ def _actions_table(rows: list[TrackedAction], heading: str, width: int) -> Table
         "Title" + (" / lead" if compact else ""), ratio=3, overflow="fold", min_width=18
     )
     if not compact:
-        table.add_column("Lead", ratio=2, overflow="fold")
+        table.add_column("Lead", ratio=2, overflow="fold", max_width=28)
     table.add_column("Due", no_wrap=True)
     table.add_column(
         "State", no_wrap=not compact, overflow="fold", max_width=None if not compact else 10
