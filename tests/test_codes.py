@@ -77,5 +77,6 @@ def test_the_codes_are_the_documented_families() -> None:
         *(f"E2{n:02d}" for n in range(1, 16)),
         "E301",
         "E302",
+        *(f"E40{n}" for n in range(1, 6)),
         *(f"W2{n:02d}" for n in range(1, 11)),
     ]
