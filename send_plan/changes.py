@@ -438,3 +438,44 @@ def _cell(value: Any) -> str:
     if isinstance(value, list):
         value = ", ".join(value)
     return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+@dataclass(frozen=True)
+class Slip:
+    first_due: str
+    deadline_moves: int
+    slip_days: int
+
+
+def slips(paths: Sequence[Path]) -> dict[tuple[str, str], Slip]:
+    """Every action's deadline story from git, in one pass over the history.
+
+    The same figures as :func:`action_history`: the first due date the history
+    shows (or original_due when that is earlier), the number of distinct moves
+    seen in git or recorded in ``rescheduled``, and the days slipped in all.
+    """
+    git = Git(paths[0])
+    specs = git.pathspecs(paths)
+    cache = DigestCache.for_repo(git)
+    first: dict[tuple[str, str], str] = {}
+    moves: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    for _, plans, _ in _walk(git, cache, specs):
+        for plan_id, d in plans.items():
+            for action_id, a in d["actions"].items():
+                key = (plan_id, action_id)
+                previous = latest.get(key)
+                first.setdefault(key, a["due"])
+                if previous is not None and previous["due"] != a["due"]:
+                    moves.setdefault(key, set()).add((previous["due"], a["due"]))
+                latest[key] = a
+    out = {}
+    for key, a in latest.items():
+        start = first[key]
+        if a["original_due"] and a["original_due"] < start:
+            start = a["original_due"]
+        moved = moves.get(key, set()) | {(r[1], r[2]) for r in a["rescheduled"]}
+        out[key] = Slip(
+            start, len(moved), (date.fromisoformat(a["due"]) - date.fromisoformat(start)).days
+        )
+    return out

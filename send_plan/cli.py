@@ -252,6 +252,10 @@ def status(
     format: Annotated[
         StatusFormat, typer.Option("--format", "-f", help="Output format.")
     ] = StatusFormat.table,
+    no_history: Annotated[
+        bool,
+        typer.Option("--no-history", help="Do not read git history for slip figures (faster)."),
+    ] = False,
 ) -> None:
     """What is overdue, due before the next board, not started or carried forward."""
     day = parse_date(as_of, "--as-of") or today()
@@ -262,7 +266,8 @@ def status(
     result = require_valid(_paths(paths))
     states = frozenset(State(s.value) for s in state or ())
     filters = Filters(plan=plan, area=area, lead=lead, partner=partner, states=states)
-    report = compute(result.portfolio, day, window=window, filters=filters)
+    history = None if no_history else git_slips(_paths(paths))
+    report = compute(result.portfolio, day, window=window, filters=filters, history=history)
     if format is StatusFormat.table:
         from send_plan.output import console, print_status
 
@@ -434,11 +439,12 @@ def report(
     from send_plan.render.reports import REPORT_BY_NAME, render
 
     result = require_valid(_paths(paths))
-    options = {}
+    options: dict[str, Any] = {}
     if name is ReportName.board_summary and not no_history:
         from send_plan.render.reports import changes_since_last_report
 
         options = changes_since_last_report(_paths(paths), plan, result.portfolio, day, since)
+        options["history"] = git_slips(_paths(paths))
     chart_name = f"{output.stem}.chart.png" if output is not None else None
     rendered = render(
         REPORT_BY_NAME[name.value],
@@ -621,6 +627,18 @@ def revisit(
     else:
         lines.append("Bank holidays skipped: none")
     echo("\n".join(lines) + "\n")
+
+
+def git_slips(paths: list[Path]) -> dict[tuple[str, str], tuple[str, int, int]] | None:
+    """Slip figures from git when the plans are in a repository, else None."""
+    from send_plan.history import GitError
+
+    try:
+        from send_plan.changes import slips
+
+        return {k: (s.first_due, s.deadline_moves, s.slip_days) for k, s in slips(paths).items()}
+    except GitError:
+        return None
 
 
 # --------------------------------------------------------------------------- schema

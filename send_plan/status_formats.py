@@ -28,6 +28,7 @@ CSV_FIELDS = (
     "state",
     "days_overdue",
     "slip_days",
+    "deadline_moves",
     "late_start",
     "carried_from",
     "carried_to",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -113,10 +113,20 @@ class TrackedAction:
     days_overdue: int | None
     late_start: bool
     carried_to: tuple[str, ...]
+    #: From git history when the plans are in a repository: (first due, moves, days).
+    history: tuple[str, int, int] | None = None
 
     @property
     def slip_days(self) -> int | None:
+        if self.history is not None:
+            return self.history[2] if self.history[1] else self.action.slip_days
         return self.action.slip_days
+
+    @property
+    def deadline_moves(self) -> int:
+        if self.history is not None:
+            return self.history[1]
+        return len(self.action.rescheduled) or (1 if self.action.slip_days else 0)
 
     @property
     def needs_attention(self) -> bool:
@@ -144,6 +154,7 @@ class TrackedAction:
             "state": self.state.value,
             "days_overdue": self.days_overdue,
             "slip_days": self.slip_days,
+            "deadline_moves": self.deadline_moves,
             "late_start": self.late_start,
             "carried_from": a.carried_from,
             "carried_to": list(self.carried_to),
@@ -339,6 +350,7 @@ def track_plan(
     *,
     window: int | None = None,
     filters: Filters | None = None,
+    history: Mapping[tuple[str, str], tuple[str, int, int]] | None = None,
 ) -> PlanSummary:
     until = horizon(plan, as_of, window)
     carried_to = portfolio.carried_to
@@ -349,7 +361,14 @@ def track_plan(
             state, days, late = state_of(action, targets, as_of, until)
             tracked.append(
                 TrackedAction(
-                    plan.id, area, action, state, days, late, tuple(f"{p}/{a}" for p, a in targets)
+                    plan.id,
+                    area,
+                    action,
+                    state,
+                    days,
+                    late,
+                    tuple(f"{p}/{a}" for p, a in targets),
+                    history.get((plan.id, action.id)) if history is not None else None,
                 )
             )
     if filters is not None:
@@ -389,6 +408,7 @@ def status(
     *,
     window: int | None = None,
     filters: Filters | None = None,
+    history: Mapping[tuple[str, str], tuple[str, int, int]] | None = None,
 ) -> Status:
     """Every plan's position on ``as_of``; unknown filter ids are a UsageError."""
     filters = filters or Filters()
@@ -399,7 +419,8 @@ def status(
     if filters.area is not None:
         plans = [p for p in plans if any(a.id == filters.area for a in p.areas)]
     summaries = tuple(
-        track_plan(portfolio, plan, as_of, window=window, filters=filters) for plan in plans
+        track_plan(portfolio, plan, as_of, window=window, filters=filters, history=history)
+        for plan in plans
     )
     return Status(as_of, summaries)
 

@@ -356,3 +356,20 @@ def test_plan_renamed_is_caught(repo: Repo) -> None:
     code, out, _ = run("validate", repo.plans, "--base", "HEAD", "--format", "json")
     assert code == 1
     assert [f["code"] for f in json.loads(out)["findings"]] == ["E404"]
+
+
+def test_status_and_board_summary_read_slip_from_git(repo: Repo) -> None:
+    repo.write("p.yaml", plan_doc(A={"due": "2019-03-31"}, B={}))
+    repo.commit("add", "2019-01-10T09:00:00+00:00")
+    repo.write("p.yaml", plan_doc(A={"due": "2019-04-30"}, B={}))  # moved, no record
+    repo.commit("move A", "2019-02-10T09:00:00+00:00")
+    code, out, _ = run("status", repo.plans, "--as-of", "2019-03-01", "-f", "json")
+    assert code == 0
+    a = next(x for x in json.loads(out)["actions"] if x["id"] == "A")
+    assert (a["slip_days"], a["deadline_moves"]) == (30, 1)
+    code, out, _ = run("status", repo.plans, "--as-of", "2019-03-01", "-f", "json", "--no-history")
+    a = next(x for x in json.loads(out)["actions"] if x["id"] == "A")
+    assert (a["slip_days"], a["deadline_moves"]) == (None, 0)
+    code, out, _ = run("report", "board-summary", repo.plans, "--as-of", "2019-03-01")
+    assert code == 0
+    assert "| A | Action A | 31 March 2019 | 30 April 2019 | 30 |" in out

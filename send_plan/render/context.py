@@ -6,6 +6,7 @@ docs/templates.md lists every variable.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -213,11 +214,14 @@ def _moved(t: TrackedAction, as_of: date) -> dict[str, Any]:
     a = t.action
     known = [r for r in a.rescheduled if r.on <= as_of]
     due_then = known[-1].to if known else a.due
+    first_due = a.first_due
+    if t.history is not None and not a.rescheduled:
+        first_due = date.fromisoformat(t.history[0])
     return {
         **_tracked_row(t, as_of),
         "due": due_then.isoformat(),
-        "first_due": a.first_due.isoformat(),
-        "slip_days": (due_then - a.first_due).days,
+        "first_due": first_due.isoformat(),
+        "slip_days": (due_then - first_due).days,
         "moves": [
             {
                 "on": r.on.isoformat(),
@@ -234,6 +238,8 @@ def _moved(t: TrackedAction, as_of: date) -> dict[str, Any]:
 def _moved_by(t: TrackedAction, as_of: date) -> bool:
     """Whether the deadline had moved by ``as_of`` (undated moves count as known)."""
     a = t.action
+    if t.history is not None and t.history[1] and not a.rescheduled:
+        return True  # moved in git without a record in the file
     if a.rescheduled:
         return any(r.on <= as_of for r in a.rescheduled)
     return a.original_due is not None and a.original_due != a.due
@@ -283,9 +289,10 @@ def board_summary(
     *,
     changes: list[dict[str, Any]] | None = None,
     since: dict[str, Any] | None = None,
+    history: Mapping[tuple[str, str], tuple[str, int, int]] | None = None,
 ) -> dict[str, Any]:
     """The progress update a board receives, as of its meeting date."""
-    summary = track_plan(portfolio, plan, as_of)
+    summary = track_plan(portfolio, plan, as_of, history=history)
     info = plan_info(plan)
     counts = summary.counts.states
     meeting = _iso(summary.next_board_meeting)
