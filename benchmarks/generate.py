@@ -202,3 +202,67 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def write_repository(root: Path, commits: int, actions: int, seed: int = 2019) -> str:
+    """A git repository whose one plan is edited by ``commits`` dated commits.
+
+    Each commit makes the edits an analyst makes between meetings: a few status
+    and RAG changes, a completion, now and then a deadline moved with its
+    ``rescheduled`` record. Returns the id of an action whose deadline moves.
+    """
+    import subprocess
+
+    rng = random.Random(seed)
+    plans = root / "plans"
+    plans.mkdir(parents=True, exist_ok=True)
+    doc = make_plan(rng, "area000-improvement-plan", actions)
+    flat = [a for area in doc["areas"] for a in area["actions"]]
+    tracked = flat[0]
+    env = {
+        "GIT_AUTHOR_NAME": "Analyst",
+        "GIT_AUTHOR_EMAIL": "analyst@example.org",
+        "GIT_COMMITTER_NAME": "Analyst",
+        "GIT_COMMITTER_EMAIL": "analyst@example.org",
+        "PATH": __import__("os").environ["PATH"],
+    }
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    path = plans / "plan.yaml"
+    day = date(2019, 4, 1)
+    for k in range(commits):
+        still_open = [a for a in flat if a["status"] in ("not-started", "in-progress")]
+        for action in rng.sample(still_open, min(3, len(still_open))):
+            action["rag"] = RAGS[(RAGS.index(action.get("rag", "amber")) + 1) % len(RAGS)]
+        if k % 5 == 0:
+            _move(tracked, day)
+        path.write_text(dump(doc), encoding="utf-8")
+        stamp = f"{day.isoformat()}T10:00:00+00:00"
+        subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+        subprocess.run(
+            ["git", "commit", "-q", "-m", f"Update {k}"],
+            cwd=root,
+            check=True,
+            env={**env, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp},
+        )
+        day += timedelta(days=1)
+    return f"{doc['plan']['id']}/{tracked['id']}"
+
+
+def _move(action: dict[str, Any], day: date) -> None:
+    """Move a deadline a month on, recording the change as the format asks."""
+    old = date.fromisoformat(action["due"])
+    new = old + timedelta(days=30)
+    action.setdefault("original_due", action["due"])
+    entry = {"on": _d(day), "from": _d(old), "to": _d(new), "reason": "Agreed at the board."}
+    rescheduled = [*action.get("rescheduled", []), entry]
+    action["due"] = _d(new)
+    if action.get("start") and action["start"] > action["due"]:
+        action["start"] = action["due"]
+    if action["status"] == "complete":
+        action["status"] = "in-progress"
+        action.pop("completed", None)
+    # keep the spec's key order: rescheduled sits before updates
+    updates = action.pop("updates", [])
+    action.pop("rescheduled", None)
+    action["rescheduled"] = rescheduled
+    action["updates"] = updates

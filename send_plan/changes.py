@@ -303,7 +303,7 @@ def _reason(action: dict[str, Any], old: str, new: str) -> str | None:
 def change_findings(files: Sequence[LoadedFile], base: Snapshot) -> Iterator[Finding]:
     """Rules that judge a change against the base revision (``validate --base``)."""
     current = {f.plan.id: f for f in files if f.plan is not None and not f.partial}
-    digests_now = {pid: plan_digest(f.plan) for pid, f in current.items()}
+    digests_now = {pid: plan_digest(f.plan, f.data or {}) for pid, f in current.items()}
     for plan_id, f in current.items():
         entry = base.plans.get(plan_id)
         now = digests_now[plan_id]

@@ -14,6 +14,7 @@ cache entry is ignored and rebuilt.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -29,7 +30,7 @@ from typing import Any
 from send_plan.errors import SendPlanError
 from send_plan.loader import PLAN_SUFFIXES
 
-CACHE_VERSION = 1
+CACHE_VERSION = 3
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _EMPTY = "0" * 40
 
@@ -245,11 +246,17 @@ def digest(name: str, data: bytes) -> dict[str, Any]:
             "plan": loaded.plan_id,
             "error": f"{first.code} at line {first.line}: {first.message}" if first else "invalid",
         }
-    return plan_digest(loaded.plan)
+    return plan_digest(loaded.plan, loaded.data)
 
 
-def plan_digest(plan: Any) -> dict[str, Any]:
-    """The digest of a valid plan model (see :func:`digest`)."""
+def plan_digest(plan: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """The digest of a valid plan: its model, and the raw data for fingerprints."""
+    raw_actions = {
+        a.get("id"): a
+        for area in data.get("areas") or []
+        for a in (area.get("actions") or [])
+        if isinstance(a, dict)
+    }
     return {
         "valid": True,
         "plan": plan.id,
@@ -270,25 +277,22 @@ def plan_digest(plan: Any) -> dict[str, Any]:
                     [r.on.isoformat(), r.from_.isoformat(), r.to.isoformat(), r.reason]
                     for r in a.rescheduled
                 ],
-                "content": _content_key(a, exclude={"id"}),
+                "content": _fingerprint({k: v for k, v in raw_actions[a.id].items() if k != "id"}),
             }
             for area in plan.areas
             for a in area.actions
         },
-        "content": _content_key(plan),
-        "content_without_id": _content_key(plan, plan_id=True),
+        "content": _fingerprint(data),
+        "content_without_id": _fingerprint(
+            {**data, "plan": {k: v for k, v in data["plan"].items() if k != "id"}}
+        ),
     }
 
 
-def _content_key(model: Any, *, exclude: set[str] | None = None, plan_id: bool = False) -> str:
-    """A stable fingerprint of a model's content, to see edits and renames."""
-    import hashlib
-
-    data = model.model_dump(mode="json", by_alias=True, exclude=exclude)
-    if plan_id:
-        data["plan"].pop("id", None)
-    dumped = json.dumps(data, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(dumped.encode()).hexdigest()
+def _fingerprint(data: Any) -> str:
+    """A stable fingerprint of plain data (text, lists, mappings), to see edits
+    and renames. ``repr`` of plain data is deterministic and runs at C speed."""
+    return hashlib.blake2b(repr(data).encode(), digest_size=16).hexdigest()
 
 
 @dataclass
@@ -333,8 +337,16 @@ class DigestCache:
             pass  # a cache that cannot be written only costs time
 
 
+#: Parse versions in worker processes when at least this many need parsing.
+PARALLEL_MIN = int(os.environ.get("SEND_PLAN_PARALLEL_MIN", 8))
+
+
 def digests(git: Git, cache: DigestCache, blobs: dict[str, str]) -> dict[str, dict[str, Any]]:
-    """blob -> digest for ``blobs`` (blob -> a path to name it by)."""
+    """blob -> digest for ``blobs`` (blob -> a path to name it by).
+
+    Cached digests are read from disk; the rest are parsed, in worker processes
+    on every core when there are enough of them to pay for it.
+    """
     out: dict[str, dict[str, Any]] = {}
     missing = []
     for blob in blobs:
@@ -343,8 +355,31 @@ def digests(git: Git, cache: DigestCache, blobs: dict[str, str]) -> dict[str, di
             missing.append(blob)
         else:
             out[blob] = cached
-    for blob, data in git.read_blobs(missing):
-        value = digest(blobs[blob], data)
+    workers = min(os.cpu_count() or 1, 4)
+    if workers > 1 and len(missing) >= PARALLEL_MIN:
+        computed = _parallel(git, blobs, missing, workers)
+    else:
+        computed = ((blob, digest(blobs[blob], data)) for blob, data in git.read_blobs(missing))
+    for blob, value in computed:
         cache.put(blob, value)
         out[blob] = value
     return out
+
+
+def _parallel(
+    git: Git, blobs: dict[str, str], missing: list[str], workers: int
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Digests from a process pool, with a bounded number of versions in flight."""
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    in_flight: deque[tuple[str, Future[dict[str, Any]]]] = deque()
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for blob, data in git.read_blobs(missing):
+            in_flight.append((blob, pool.submit(digest, blobs[blob], data)))
+            if len(in_flight) >= 2 * workers:
+                done, future = in_flight.popleft()
+                yield done, future.result()
+        while in_flight:
+            done, future = in_flight.popleft()
+            yield done, future.result()

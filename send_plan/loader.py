@@ -56,6 +56,14 @@ class _Resolver:
             return _STR
         return _SEQ if kind is SequenceNode else _MAP
 
+    # Path-based resolvers are not used: skip the bookkeeping libyaml asks for
+    # on every node.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
 
 try:  # libyaml when present: an order of magnitude faster.
 
