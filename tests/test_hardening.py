@@ -1,0 +1,177 @@
+"""Hostile and careless input: nothing crashes, hangs, leaks or phones home."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from send_plan.cli import app
+from send_plan.loader import MAX_FILE_BYTES
+
+ROOT = Path(__file__).resolve().parent.parent
+WSOA = (ROOT / "plans" / "wsoa-2018.yaml").read_text(encoding="utf-8")
+runner = CliRunner()
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_200_mb_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.yaml"
+    with huge.open("wb") as out:  # sparse: takes no disk space
+        out.truncate(200 * 1024 * 1024)
+    tracemalloc.start()
+    start = time.perf_counter()
+    code, out, _ = invoke("validate", str(huge))
+    elapsed = time.perf_counter() - start
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert code == 1
+    assert "E007" in out
+    assert elapsed < 2.0
+    assert peak < 20 * 1024 * 1024
+
+
+def test_one_enormous_line_over_the_limit_is_refused(tmp_path: Path) -> None:
+    line = tmp_path / "line.yaml"
+    with line.open("wb") as out:
+        out.write(b"title: ")
+        out.truncate(MAX_FILE_BYTES + 1)
+    code, out, _ = invoke("validate", str(line))
+    assert code == 1
+    assert "E007" in out
+
+
+def test_names_with_spaces_and_non_ascii(tmp_path: Path) -> None:
+    folder = tmp_path / "plans à la carte"
+    folder.mkdir()
+    (folder / "plan d'amélioration.yaml").write_text(WSOA, encoding="utf-8")
+    code, out, _ = invoke("validate", str(folder), "--format", "json")
+    assert code == 0  # warnings only: its successor is not among the files read
+    assert "plan d'amélioration.yaml" in out
+
+
+def test_a_folder_named_like_a_plan_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / "folder.yaml").mkdir()
+    (tmp_path / "folder.yaml" / "inner.yaml").write_text(WSOA, encoding="utf-8")
+    code, out, _ = invoke("validate", str(tmp_path), "--format", "json")
+    assert code == 0
+    assert "folder.yaml/inner.yaml" in out
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_an_unreadable_file_exits_2(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(WSOA)
+    plan.chmod(0)
+    code, _, err = invoke("validate", str(tmp_path))
+    assert code == 2
+    assert "cannot read" in err
+
+
+def test_output_to_a_folder_or_a_read_only_place_fails_cleanly(tmp_path: Path) -> None:
+    plans = str(ROOT / "plans")
+    code, _, err = invoke("report", "appendix-b", plans, "--plan", "wsoa-2018", "-o", str(tmp_path))
+    assert code == 2
+    assert "is a folder" in err
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        if os.geteuid() != 0:
+            code, _, err = invoke(
+                "report", "appendix-b", plans, "--plan", "wsoa-2018", "-o", str(locked / "b.md")
+            )
+            assert code == 2
+            assert "cannot write" in err
+        assert list(locked.iterdir()) == []
+    finally:
+        locked.chmod(0o700)
+
+
+def test_no_command_opens_a_network_connection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a network connection was attempted")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    plans = str(ROOT / "plans")
+    for args in (
+        ["validate", plans],
+        ["status", plans, "--as-of", "2019-11-01", "-f", "json"],
+        [
+            "report",
+            "board-summary",
+            plans,
+            "--plan",
+            "send-improvement-plan-2019",
+            "-f",
+            "docx",
+            "-o",
+            str(tmp_path / "b.docx"),
+        ],
+        ["report", "appendix-b", plans, "--plan", "wsoa-2018", "-f", "html"],
+        ["carry-forward", "wsoa-2018", "--to", "x", str(ROOT / "plans" / "wsoa-2018.yaml")],
+        ["revisit", "--notified", "2020-02-24"],
+        ["schema"],
+        ["init", str(tmp_path / "new")],
+    ):
+        code, _, err = invoke(*args)
+        assert code == 0, (args, err)
+
+
+LINES = WSOA.splitlines(keepends=True)
+
+
+@st.composite
+def mutated_plans(draw: st.DrawFn) -> str:
+    """The example plan with a few lines deleted, duplicated, cut or scrambled."""
+    lines = list(LINES)
+    for _ in range(draw(st.integers(1, 4))):
+        i = draw(st.integers(0, len(lines) - 1))
+        action = draw(st.sampled_from(["delete", "duplicate", "cut", "replace", "indent"]))
+        if action == "delete":
+            del lines[i]
+        elif action == "duplicate":
+            lines.insert(i, lines[i])
+        elif action == "cut":
+            lines[i] = lines[i][: draw(st.integers(0, len(lines[i])))] + "\n"
+        elif action == "replace":
+            lines[i] = draw(st.text(max_size=40)) + "\n"
+        else:
+            lines[i] = "  " + lines[i]
+    return "".join(lines)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=mutated_plans())
+def test_every_command_survives_a_damaged_plan(tmp_path: Path, text: str) -> None:
+    folder = tmp_path / "fuzz"
+    folder.mkdir(exist_ok=True)
+    (folder / "plan.yaml").write_text(text, encoding="utf-8")
+    for args in (
+        ["validate", str(folder), "--format", "json"],
+        ["status", str(folder), "--as-of", "2019-01-01", "-f", "json"],
+        ["report", "appendix-b", str(folder), "-f", "md"],
+        ["carry-forward", "wsoa-2018", "--to", "next", str(folder)],
+    ):
+        code, _, err = invoke(*args)
+        assert code in (0, 1, 2), (args, code)
+        assert "Traceback" not in err
