@@ -77,7 +77,7 @@ def carry_forward(
     for area in source.areas:
         actions = []
         for fp in positions.in_area(area):
-            if fp.position not in (Position.OPEN, Position.DROPPED):
+            if fp.position not in (Position.OPEN, Position.DROPPED, Position.UNRESOLVED):
                 continue
             dumped = fp.action.model_dump(by_alias=True)
             action = {k: dumped[k] for k in KEPT_FIELDS}

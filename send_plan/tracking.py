@@ -45,6 +45,7 @@ class Position(StrEnum):
     WITHDRAWN = "withdrawn"
     CARRIED_FORWARD = "carried-forward"
     DROPPED = "dropped"  # open, not carried, and the plan is closed
+    UNRESOLVED = "unresolved"  # open, closed plan, its named successor was not read
     OPEN = "open"  # open, not carried, and the plan has not closed yet
 
 
@@ -91,16 +92,24 @@ class PlanPositions:
 
 
 def final_positions(portfolio: Portfolio, plan: Plan) -> PlanPositions:
-    """Every action of ``plan`` with its final position, in plan order."""
+    """Every action of ``plan`` with its final position, in plan order.
+
+    An open action of a closed plan that nothing carries is *dropped*, unless
+    the plan names a successor that was not among the files read: then its
+    position cannot be known, and it is *unresolved*.
+    """
     closed = plan.plan.status is PlanStatus.CLOSED
+    successor = plan.plan.successor
+    unread = successor is not None and successor not in portfolio.known_ids
     carried = portfolio.carried_to
     out = []
     for area in plan.areas:
         for action in area.actions:
             targets = tuple(carried.get((plan.id, action.id), ()))
-            out.append(
-                FinalPosition(area, action, position_of(action, targets, closed=closed), targets)
-            )
+            position = position_of(action, targets, closed=closed)
+            if position is Position.DROPPED and unread:
+                position = Position.UNRESOLVED
+            out.append(FinalPosition(area, action, position, targets))
     return PlanPositions(plan, tuple(out))
 
 

@@ -97,7 +97,7 @@ def test_a_closed_plans_uncarried_open_action_is_dropped(tmp_path: Path) -> None
     assert positions.actions[0].position is Position.DROPPED
 
 
-def test_unknown_successor_plan_is_a_warning_and_the_action_counts_as_dropped(
+def test_unknown_successor_plan_is_a_warning_and_the_position_is_not_known(
     tmp_path: Path,
 ) -> None:
     _write(tmp_path, _plan("old", [_action("A")], status="closed", successor="elsewhere"))
@@ -105,7 +105,7 @@ def test_unknown_successor_plan_is_a_warning_and_the_action_counts_as_dropped(
     assert sorted(f.code for f in result.findings) == ["W201", "W206"]
     assert result.ok
     positions = final_positions(result.portfolio, result.portfolio.plan("old"))  # type: ignore[arg-type]
-    assert positions.actions[0].position is Position.DROPPED
+    assert positions.actions[0].position is Position.UNRESOLVED
 
 
 def test_carry_forward_writes_a_draft_that_validates_with_its_source(tmp_path: Path) -> None:

@@ -134,6 +134,11 @@ def summary_sentence(totals: dict[str, int], successors: list[str]) -> str:
         parts.append(f"{totals['withdrawn']} withdrawn")
     if totals["dropped"]:
         parts.append(f"{totals['dropped']} dropped without being carried forward")
+    if totals["unresolved"]:
+        parts.append(
+            f"{totals['unresolved']} whose position is not known because the successor "
+            "plan was not read"
+        )
     if totals["open"]:
         parts.append(f"{totals['open']} still open")
     head = plural(totals["total"], "action")

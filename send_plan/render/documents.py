@@ -40,6 +40,13 @@ def appendix_b_docx(ctx: dict[str, Any]) -> bytes:
                 str(totals["dropped"]),
             ]
         )
+    if totals["unresolved"]:
+        rows.append(
+            [
+                Cell("Not known: successor plan not read", POSITION_FILL["unresolved"]),
+                str(totals["unresolved"]),
+            ]
+        )
     if totals["open"]:
         rows.append([Cell("Open", POSITION_FILL["open"]), str(totals["open"])])
     rows.append([Cell("Total", bold=True), Cell(str(totals["total"]), bold=True)])

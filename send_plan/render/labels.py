@@ -26,6 +26,7 @@ POSITION = {
     "withdrawn": "Withdrawn",
     "carried-forward": "Carried forward",
     "dropped": "Dropped: not carried forward",
+    "unresolved": "Not known: successor plan not read",
     "open": "Open",
 }
 STATE = {

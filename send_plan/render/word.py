@@ -34,6 +34,7 @@ POSITION_FILL = {
     "carried-forward": "FFEB9C",
     "withdrawn": "D9D9D9",
     "dropped": "FFC7CE",
+    "unresolved": "FCE4D6",
     "open": "DDEBF7",
     "overdue": "FFC7CE",
     "due-soon": "FFEB9C",

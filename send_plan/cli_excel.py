@@ -1,0 +1,201 @@
+"""``send-plan export`` and ``send-plan import``: Excel in and out.
+
+Thin adapters over :mod:`send_plan.excel`, which (with openpyxl) is imported only
+when one of these commands runs. ``cli.py`` adds them with :func:`register` once
+its own helpers are defined.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from send_plan.cli import (
+    AsOf,
+    KindChoice,
+    Paths,
+    _paths,
+    echo,
+    fail,
+    handles_errors,
+    parse_date,
+    say,
+    today,
+)
+from send_plan.errors import EXIT_INVALID, EXIT_USAGE, PathError
+
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+_PLAN_SUFFIXES = (".yaml", ".yml")
+
+
+def _refuse_existing(output: Path, force: bool) -> None:
+    """Refuse before any work is done, as carry-forward does."""
+    if output.is_dir():
+        fail(f"{output}: is a folder; give a file name")
+        raise typer.Exit(EXIT_USAGE)
+    if output.exists() and not force:
+        fail(f"{output} already exists; use --force to replace it")
+        raise typer.Exit(EXIT_USAGE)
+
+
+def export(
+    plan_id: Annotated[str, typer.Argument(metavar="PLAN_ID", help="The plan to export.")],
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", metavar="FILE.xlsx", help="The workbook to write."),
+    ],
+    paths: Paths = None,
+    as_of: AsOf = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing workbook.")] = False,
+) -> None:
+    """Write a plan as an Excel workbook colleagues can use at once."""
+    day = parse_date(as_of, "--as-of")
+    if output.suffix.lower() != ".xlsx":
+        raise typer.BadParameter("give a file name ending .xlsx", param_hint="--output")
+    _refuse_existing(output, force)
+    from send_plan.check import require_valid
+    from send_plan.errors import UsageError
+    from send_plan.excel import export_workbook
+    from send_plan.files import write_atomic
+
+    result = require_valid(_paths(paths))
+    plan = result.portfolio.plan(plan_id)
+    if plan is None:
+        known = ", ".join(sorted(result.portfolio.plans)) or "none"
+        raise UsageError(f"no plan '{plan_id}' among the files read (plans: {known})")
+    data = export_workbook(plan, as_of=day, portfolio=result.portfolio)
+    write_atomic(output, data, force=force)
+    actions = sum(len(area.actions) for area in plan.areas)
+    computed = f"; state as of {day.isoformat()} in the computed columns" if day else ""
+    say(f"wrote {output}: {plan_id}, {len(plan.areas)} area(s), {actions} action(s){computed}")
+
+
+def import_(
+    workbook: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE.xlsx",
+            help="A workbook written by send-plan export, or a tracker (with --columns).",
+        ),
+    ],
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            metavar="NAME",
+            help="The sheet of actions [default: 'Actions', else the first sheet with the "
+            "mapped headings].",
+            show_default=False,
+        ),
+    ] = None,
+    columns: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="MAP.yaml",
+            help="How to read a tracker: plan field -> column heading, extra status and "
+            "RAG spellings (see docs/excel.md).",
+        ),
+    ] = None,
+    plan_id: Annotated[
+        str | None, typer.Option("--plan-id", metavar="ID", help="The plan's id.")
+    ] = None,
+    title: Annotated[str | None, typer.Option(metavar="TEXT", help="The plan's title.")] = None,
+    local_area: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="The local area, e.g. Lancashire.")
+    ] = None,
+    kind: Annotated[KindChoice | None, typer.Option(help="The kind of plan.")] = None,
+    start: Annotated[
+        str | None, typer.Option(metavar="DATE", help="The plan's start date, YYYY-MM-DD.")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option(metavar="DATE", help="The plan's end date, YYYY-MM-DD.")
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE.yaml", help="Write the plan to this file, not stdout."
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing plan file.")] = False,
+) -> None:
+    """Read a workbook (from export, or a tracker with --columns) into a plan file."""
+    details: dict[str, Any] = {
+        "id": plan_id,
+        "title": title,
+        "local_area": local_area,
+        "kind": kind.value if kind is not None else None,
+        "start": parse_date(start, "--start"),
+        "end": parse_date(end, "--end"),
+    }
+    if output is not None:
+        if output.suffix.lower() not in _PLAN_SUFFIXES:
+            raise typer.BadParameter(
+                "give a file name ending .yaml or .yml (plan files)", param_hint="--output"
+            )
+        _refuse_existing(output, force)
+    from send_plan.excel import import_workbook, load_mapping
+
+    name = str(workbook)
+    data = _read(workbook)
+    mapping = None
+    if columns is not None:
+        mapping = load_mapping(_read(columns), str(columns))
+    result = import_workbook(
+        data,
+        name=name,
+        sheet=sheet,
+        mapping=mapping,
+        plan_details=details,
+        output_name=str(output) if output is not None else "<stdout>",
+        today=today(),
+    )
+    for note in result.notes:
+        say(note.line(name))
+    if result.text is None:
+        for problem in result.problems:
+            sys.stderr.write(problem.line(name) + "\n")
+        count = len(result.problems)
+        fail(f"{name}: {count} problem{'s' if count != 1 else ''} found; nothing written")
+        raise typer.Exit(EXIT_INVALID)
+    if output is None:
+        echo(result.text)
+        return
+    from send_plan.files import write_atomic
+
+    write_atomic(output, result.text.encode("utf-8"), force=force)
+    say(
+        f"wrote {output}: {result.plan_id}, {result.areas} area(s), "
+        f"{result.actions} action(s) from {name}"
+    )
+
+
+def _read(path: Path) -> bytes:
+    if not path.exists():
+        raise PathError(f"{path}: no such file")
+    if path.is_dir():
+        raise PathError(f"{path}: is a folder, not a file")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise PathError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``export`` and ``import`` to the command line."""
+    app.command(
+        name="export",
+        epilog="Examples:\n\n"
+        "  send-plan export wsoa-2018 -o wsoa-2018.xlsx\n\n"
+        "  send-plan export send-improvement-plan-2019 --as-of 2019-11-01 -o board.xlsx\n\n"
+        "  send-plan export wsoa-2018 plans/ -o wsoa-2018.xlsx --force",
+    )(handles_errors(export))
+    app.command(
+        name="import",
+        epilog="Examples:\n\n"
+        "  send-plan import wsoa-2018.xlsx -o plans/wsoa-2018.yaml --force\n\n"
+        "  send-plan import tracker.xlsx --columns docs/examples/tracker-columns.yaml "
+        "--plan-id wsoa-2018 --local-area Lancashire --kind written-statement-of-action "
+        "--start 2018-04-25 --end 2019-01-31 -o plans/wsoa-2018.yaml",
+    )(handles_errors(import_))
