@@ -55,6 +55,7 @@ def carry_forward(
 ) -> Successor | None:
     """The YAML of a draft successor plan, or None when nothing is left to carry."""
     source_file = portfolio.plans.get(source_id)
+    # the source may be closed with its open actions dropped: that is what this repairs
     if source_file is None:
         known = ", ".join(sorted(portfolio.plans)) or "none"
         raise UsageError(f"no plan '{source_id}' among the files read (plans: {known})")
@@ -119,7 +120,7 @@ def carry_forward(
         "Next: review titles, leads and due dates, add new work, then set status: active."
     )
     text = dump(plain(data), header)
-    _self_check(portfolio, name, text)
+    _self_check(portfolio, name, text, source.id)
     return Successor(new_id, text, tuple(carried))
 
 
@@ -128,13 +129,17 @@ def _successor_kind(kind: PlanKind) -> PlanKind:
     return PlanKind.IMPROVEMENT_PLAN if kind is PlanKind.WRITTEN_STATEMENT_OF_ACTION else kind
 
 
-def _self_check(portfolio: Portfolio, name: str, text: str) -> None:
+def _self_check(portfolio: Portfolio, name: str, text: str, source_id: str) -> None:
     """The new file must validate with the portfolio as it is."""
     loaded: LoadedFile = load_text(name, text.encode())
     to_model(loaded)
     trial = Portfolio([*portfolio.files, loaded])
     problems: list[Finding] = [f for f in loaded.findings if f.is_error]
-    problems += [f for f in run_rules(trial) if f.is_error and f.path == name]
+    problems += [
+        f
+        for f in run_rules(trial)
+        if f.is_error and (f.path == name or (f.code == "E214" and f.plan == source_id))
+    ]
     if problems:
         first = problems[0]
         raise SendPlanError(

@@ -329,11 +329,18 @@ def carry_forward(
     if output is not None and output.exists() and not force and not output.is_dir():
         fail(f"{output} already exists; use --force to replace it")
         raise typer.Exit(EXIT_USAGE)
+    from dataclasses import replace
+
     from send_plan.carry import carry_forward as build
-    from send_plan.check import require_valid
+    from send_plan.check import check
     from send_plan.model import PlanKind
 
-    result = require_valid(_paths(paths))
+    result = check(_paths(paths))
+    # Carrying forward is how a closed plan's dropped actions (E214) are repaired:
+    # those errors do not stop it; any other error does.
+    blocking = [f for f in result.findings if f.is_error and not _dropped_from(f, plan_id)]
+    if blocking:
+        raise PlansInvalid(replace(result, findings=tuple(blocking)))
     successor = build(
         result.portfolio,
         plan_id,
@@ -358,6 +365,10 @@ def carry_forward(
     source = result.portfolio.plan(plan_id)
     if source is not None and source.plan.successor != to:
         say(f"next: set 'successor: {to}' in {plan_id}'s plan block when you close it")
+
+
+def _dropped_from(finding: Any, plan_id: str) -> bool:
+    return bool(finding.code == "E214" and finding.plan == plan_id)
 
 
 # --------------------------------------------------------------------------- report

@@ -21,6 +21,7 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -530,7 +531,13 @@ def _read_id(value: Any) -> str | None:
 
 
 def _is_blank(value: Any) -> bool:
+    """Nothing to read; in trackers a cell holding only spaces counts as empty too."""
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _is_empty(value: Any) -> bool:
+    """Nothing at all: in export's layout a cell of spaces is text (a role of ' ')."""
+    return value is None or value == ""
 
 
 def read_status(value: Any, extra: Mapping[str, str]) -> str | None:
@@ -1156,7 +1163,14 @@ def _check_container(data: bytes, name: str) -> None:
                     f"{MAX_UNPACKED_BYTES:,} import reads"
                 )
             damaged = zf.testzip()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        OSError,
+        ValueError,
+        EOFError,
+    ) as exc:
         raise UsageError(f"{name}: the workbook is corrupt and cannot be read ({exc})") from None
     if damaged is not None:
         raise UsageError(
@@ -1519,7 +1533,7 @@ class _Reader:
         self.report_ignored(header)
         rows = []
         for r in range(header.row + 1, sheet.max_row + 1):
-            if all(_is_blank(sheet.peek(r, c)) for c in header.cols.values()):
+            if all(_is_empty(sheet.peek(r, c)) for c in header.cols.values()):
                 continue
             rows.append(self.read_row(header, r, readers or {}))
         return rows
@@ -1603,7 +1617,7 @@ class _Reader:
             label_value = sheet.safe(row, 1)
             label = _norm_heading(label_value)
             if not label:
-                if not _is_blank(sheet.peek(row, 2)):
+                if not _is_empty(sheet.peek(row, 2)):
                     self.bad(Place(sheet.title, row, 1), "a value with no field name in column A")
                 continue
             fld = labels.get(label)
@@ -1818,8 +1832,9 @@ class _Reader:
         reading = _Header(sheet, header.row, cols, header.ignored)
         out: list[_ActionIn] = []
         seen: dict[str, int] = {}
+        blank = _is_blank if tracker else _is_empty
         for r in range(header.row + 1, sheet.max_row + 1):
-            if all(_is_blank(sheet.peek(r, c)) for c in cols.values()):
+            if all(blank(sheet.peek(r, c)) for c in cols.values()):
                 continue
             if tracker and self.section_row(sheet, r):
                 continue

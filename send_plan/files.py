@@ -32,6 +32,7 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
             tmp.write(data)
             tmp.flush()
             os.fsync(tmp.fileno())
+        os.chmod(tmp_name, _mode(path))
         os.replace(tmp_name, path)
         tmp_name = None
     except OSError as exc:
@@ -40,3 +41,13 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
         if tmp_name is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
+
+
+def _mode(path: Path) -> int:
+    """The mode a new file gets from the umask, or the mode of the file replaced."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask

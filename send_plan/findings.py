@@ -88,7 +88,7 @@ CODES: dict[str, Code] = _codes(
     ("W206", "a closed plan's open actions are not carried, and its successor was not read"),
     ("W207", "an action has no title"),
     ("W208", "carried_from points at an action that was withdrawn"),
-    ("W209", "the plan's successor does not carry anything from it"),
+    ("W209", "an action carries work from a plan that names another successor"),
     ("W210", "the file was skipped because it lies outside the folder given"),
 )
 

@@ -1,8 +1,10 @@
 """The one module that talks to git.
 
-It runs the ``git`` command (no library), only ever reads (no checkout, no
-writes to the repository or its index: ``GIT_OPTIONAL_LOCKS=0``), and reads
-file versions in bulk through one ``git cat-file --batch`` process.
+It runs the ``git`` command (no library) and never changes the repository: no
+checkout, nothing written to the index (``GIT_OPTIONAL_LOCKS=0``), no fetch of
+missing objects in a partial clone (``GIT_NO_LAZY_FETCH=1``). File versions are
+read in bulk through one ``git cat-file --batch`` process. The only thing it
+writes is its own cache, ``.git/send-plan-cache/``, which git ignores.
 
 Each plan file version (a blob) is loaded with the same loader and rules as a
 file on disk, then reduced to a small *digest*: the plan's id and status and,
@@ -31,6 +33,8 @@ from send_plan.errors import SendPlanError
 from send_plan.loader import PLAN_SUFFIXES
 
 CACHE_VERSION = 3
+#: Read only: no optional index refresh, no fetching in partial clones.
+_GIT_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_NO_LAZY_FETCH": "1"}
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _EMPTY = "0" * 40
 
@@ -81,7 +85,7 @@ class Git:
 
     @staticmethod
     def _git(cwd: Path, *args: str, stdin: str | None = None) -> str:
-        env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C", "GIT_PAGER": "cat"}
+        env = {**os.environ, **_GIT_ENV, "LC_ALL": "C", "GIT_PAGER": "cat"}
         try:
             done = subprocess.run(
                 ["git", *args],
@@ -185,7 +189,7 @@ class Git:
         wanted = list(dict.fromkeys(blobs))
         if not wanted:
             return
-        env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
+        env = {**os.environ, **_GIT_ENV}
         process = subprocess.Popen(
             ["git", "cat-file", "--batch"],
             cwd=self.top,
@@ -246,7 +250,7 @@ def digest(name: str, data: bytes) -> dict[str, Any]:
             "plan": loaded.plan_id,
             "error": f"{first.code} at line {first.line}: {first.message}" if first else "invalid",
         }
-    return plan_digest(loaded.plan, loaded.data)
+    return plan_digest(loaded.plan, loaded.data or {})
 
 
 def plan_digest(plan: Any, data: dict[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,9 +79,28 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
 
 PLAN_SUFFIXES = (".yaml", ".yml")
 
+
+def _limit(name: str, default: int) -> int:
+    """A limit from the environment; a value that is not a positive whole number
+    is ignored with a message, never a crash."""
+    text = os.environ.get(name)
+    if text is None:
+        return default
+    try:
+        value = int(text)
+        if value > 0:
+            return value
+    except ValueError:
+        pass
+    sys.stderr.write(f"send-plan: ignoring {name}={text!r}: not a positive whole number\n")
+    return default
+
+
 #: Limits, stated in docs/limits.md. Environment variables override them.
-MAX_FILE_BYTES = int(os.environ.get("SEND_PLAN_MAX_FILE_BYTES", 64 * 1024 * 1024))
-MAX_ALIAS_EXPANSION = int(os.environ.get("SEND_PLAN_MAX_ALIAS_EXPANSION", 10_000))
+MAX_FILE_BYTES = _limit("SEND_PLAN_MAX_FILE_BYTES", 64 * 1024 * 1024)
+MAX_ALIAS_EXPANSION = _limit("SEND_PLAN_MAX_ALIAS_EXPANSION", 10_000)
+#: libyaml refuses nesting deeper than 1,000 levels; the walk must reach that far.
+_WALK_RECURSION = 3 * 1000 + 200
 #: Node graphs are kept (for finding positions without parsing again) up to this
 #: much plan text in all; beyond it they are dropped and rebuilt only when needed.
 RETAIN_NODES_BYTES = 8 * 1024 * 1024
@@ -350,6 +370,8 @@ def load_text(name: str, raw: bytes, size_on_disk: int | None = None) -> LoadedF
         )
         return loaded
     builder = _Builder(name)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, _WALK_RECURSION))
     try:
         data = builder.build(root, False)
     except _Abort as abort:
@@ -360,6 +382,8 @@ def load_text(name: str, raw: bytes, size_on_disk: int | None = None) -> LoadedF
             Finding(name, 1, 1, "E007", "the file nests deeper than plan files can")
         )
         return loaded
+    finally:
+        sys.setrecursionlimit(limit)
     loaded.findings.extend(builder.findings)
     loaded.data = data
     _retain(source, root)
@@ -441,7 +465,7 @@ class _Builder:
             if tag not in _PLAIN_TAGS:
                 self._tag_problem(node)
                 return None
-            if tag == _NULL and node.style is None:
+            if tag == _NULL:  # only plain scalars (or an explicit !!null) resolve to null
                 return None
             return node.value
         nid = id(node)

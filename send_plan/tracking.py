@@ -396,7 +396,8 @@ def track_plan(
         due_before = sum(
             1
             for t in tracked
-            if t.state in (State.OVERDUE, State.DUE_SOON, State.ON_TRACK) and t.action.due < meeting
+            if t.state in (State.OVERDUE, State.DUE_SOON, State.ON_TRACK)
+            and t.action.due <= meeting
         )
     return PlanSummary(
         plan,

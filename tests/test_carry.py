@@ -223,3 +223,31 @@ def test_atomic_write_refuses_existing_file_and_folders(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="is a folder"):
         write_atomic(tmp_path, b"y", force=True)
     assert target.read_text() == "x"
+
+
+def test_carry_forward_repairs_a_closed_plan_whose_actions_were_dropped(tmp_path: Path) -> None:
+    _write(tmp_path, _plan("old", [_action("A"), _action("B", "complete")], status="closed"))
+    assert [f.code for f in check([tmp_path]).findings] == ["E214"]
+    out = tmp_path / "new.yaml"
+    result = runner.invoke(
+        app, ["carry-forward", "old", "--to", "new", str(tmp_path), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert check([tmp_path]).findings == ()
+
+
+def test_carry_forward_still_refuses_other_errors(tmp_path: Path) -> None:
+    _write(tmp_path, _plan("old", [_action("A", rag="purple")], status="closed"))
+    result = runner.invoke(app, ["carry-forward", "old", "--to", "new", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "E104" in result.stderr
+
+
+def test_written_files_follow_the_umask(tmp_path: Path) -> None:
+    target = tmp_path / "report.md"
+    old = os.umask(0o022)
+    try:
+        write_atomic(target, b"x")
+    finally:
+        os.umask(old)
+    assert target.stat().st_mode & 0o777 == 0o644

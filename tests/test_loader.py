@@ -610,3 +610,44 @@ def test_a_link_leading_outside_the_folder_is_skipped_with_w210(tmp_path: Path) 
     assert str((tmp_path / "outside.yaml").resolve()) in finding.message
     # Given by name, the same link is read: the user asked for it.
     assert [f.code for f in check([folder / "link.yaml"]).findings] == ["E101"]
+
+
+def test_plain_nulls_and_empty_values_are_null() -> None:
+    from send_plan.loader import load_text
+
+    loaded = load_text(
+        "n.yaml",
+        b"a: ~\nb: null\nc:\nd: ''\ne: '~'\nf: !!null ''\ng: [~, x]\n",
+    )
+    assert loaded.data == {
+        "a": None,
+        "b": None,
+        "c": None,
+        "d": "",
+        "e": "~",
+        "f": None,
+        "g": [None, "x"],
+    }
+
+
+def test_an_empty_list_key_is_an_empty_list(tmp_path: Path) -> None:
+    from send_plan.check import check
+
+    (tmp_path / "p.yaml").write_text(
+        "schema_version: 1\nplan: {id: p, local_area: X, kind: other, start: 2019-01-01,"
+        " end: 2019-12-31, successor: ~}\nareas:\n  - id: A\n    kind: other\n    actions:\n"
+        "      - {id: A1, title: T, lead: L, due: 2019-05-01, status: in-progress,"
+        " evidence: , completed: }\n"
+    )
+    result = check([tmp_path])
+    assert result.findings == ()
+    assert result.portfolio.plan("p").plan.successor is None  # type: ignore[union-attr]
+
+
+def test_nesting_up_to_libyamls_limit_is_walked(tmp_path: Path) -> None:
+    from send_plan.loader import load_text
+
+    depth = 900
+    loaded = load_text("deep.yaml", ("a: " + "[" * depth + "]" * depth + "\n").encode())
+    assert loaded.data is not None
+    assert not loaded.findings

@@ -280,4 +280,5 @@ def test_due_before_next_board_counts_open_work(tmp_path: Path) -> None:
         board_meetings=["2019-05-21"],
     )
     report = status(portfolio(tmp_path, doc), AS_OF)
-    assert report.plans[0].due_before_next_board == 2
+    # overdue, due soon, and due on the meeting day itself (as due-soon counts it)
+    assert report.plans[0].due_before_next_board == 3

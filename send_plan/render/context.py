@@ -307,12 +307,13 @@ def board_summary(
     late = [t for t in summary.actions if t.late_start]
     moved_rows = [_moved(t, as_of) for t in summary.actions if _moved_by(t, as_of)]
     moved_rows.sort(key=lambda row: -row["slip_days"])
-    board = info["board"] or "the board"
+    board = info["board"] or "board"
     recommendations = [f"Receive the update on progress of the {info['title']}."]
     if overdue:
+        them = "it" if len(overdue) == 1 else "them"
         recommendations.append(
             f"Note the {plural(len(overdue), 'overdue action')} and the action being taken "
-            "to bring them back on track."
+            f"to bring {them} back on track."
         )
     if moved_rows:
         recommendations.append(

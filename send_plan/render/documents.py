@@ -63,7 +63,8 @@ def appendix_b_docx(ctx: dict[str, Any]) -> bytes:
             widths_mm=[18, 82, 45, 25],
         )
     for area in ctx["areas"]:
-        doc.heading(f"{area['id']} {area['kind_label']}: {area['title']}")
+        title = f": {area['title']}" if area["title"] else ""
+        doc.heading(f"{area['id']} {area['kind_label']}{title}")
         doc.table(
             ["Action", "Title", "Lead", "Final position", "Date", "Carried forward to"],
             [_position_row(a) for a in area["actions"]],
