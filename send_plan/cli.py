@@ -446,27 +446,37 @@ def report(
         raise typer.BadParameter("give -o FILE.docx for Word output", param_hint="--output")
     if output is not None:
         _check_report_output(output, force)
-    from send_plan.check import require_valid
-    from send_plan.render.reports import REPORT_BY_NAME, render
+    worker = None
+    if name is ReportName.board_summary and (format is ReportFormat.docx or output is not None):
+        from send_plan.render.chart import ChartWorker
 
-    result = require_valid(_paths(paths))
-    options: dict[str, Any] = {}
-    if name is ReportName.board_summary and not no_history:
-        from send_plan.render.reports import changes_since_last_report
+        worker = ChartWorker()  # imports matplotlib in a second process meanwhile
+    try:
+        from send_plan.check import require_valid
+        from send_plan.render.reports import REPORT_BY_NAME, render
 
-        options = changes_since_last_report(_paths(paths), plan, result.portfolio, day, since)
-        options["history"] = git_slips(_paths(paths))
-    chart_name = f"{output.stem}.chart.png" if output is not None else None
-    rendered = render(
-        REPORT_BY_NAME[name.value],
-        format.value,
-        result.portfolio,
-        plan,
-        day,
-        template=template,
-        chart_name=chart_name,
-        **options,
-    )
+        result = require_valid(_paths(paths))
+        options: dict[str, Any] = {}
+        if name is ReportName.board_summary and not no_history:
+            from send_plan.render.reports import changes_since_last_report
+
+            options = changes_since_last_report(_paths(paths), plan, result.portfolio, day, since)
+            options["history"] = git_slips(_paths(paths))
+        chart_name = f"{output.stem}.chart.png" if output is not None else None
+        rendered = render(
+            REPORT_BY_NAME[name.value],
+            format.value,
+            result.portfolio,
+            plan,
+            day,
+            template=template,
+            chart_name=chart_name,
+            chart_worker=worker,
+            **options,
+        )
+    finally:
+        if worker is not None:
+            worker.close()
     if output is None:
         sys.stdout.buffer.write(rendered.data)
         sys.stdout.flush()

@@ -14,7 +14,6 @@ from typing import Annotated, Any
 import typer
 
 from send_plan.cli import (
-    AsOf,
     KindChoice,
     Paths,
     _paths,
@@ -25,10 +24,20 @@ from send_plan.cli import (
     say,
     today,
 )
-from send_plan.errors import EXIT_INVALID, EXIT_USAGE, PathError
+from send_plan.errors import EXIT_INVALID, EXIT_USAGE, PathError, UsageError
 
-_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 _PLAN_SUFFIXES = (".yaml", ".yml")
+
+ComputedAsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="Add computed columns: each action's state, days overdue and late start on "
+        "this date, YYYY-MM-DD (ignored on import).",
+        show_default=False,
+    ),
+]
 
 
 def _refuse_existing(output: Path, force: bool) -> None:
@@ -48,7 +57,7 @@ def export(
         typer.Option("--output", "-o", metavar="FILE.xlsx", help="The workbook to write."),
     ],
     paths: Paths = None,
-    as_of: AsOf = None,
+    as_of: ComputedAsOf = None,
     force: Annotated[bool, typer.Option(help="Replace an existing workbook.")] = False,
 ) -> None:
     """Write a plan as an Excel workbook colleagues can use at once."""
@@ -57,7 +66,6 @@ def export(
         raise typer.BadParameter("give a file name ending .xlsx", param_hint="--output")
     _refuse_existing(output, force)
     from send_plan.check import require_valid
-    from send_plan.errors import UsageError
     from send_plan.excel import export_workbook
     from send_plan.files import write_atomic
 

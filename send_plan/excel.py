@@ -306,8 +306,10 @@ class Place:
 
     def __str__(self) -> str:
         if self.sheet is not None:
-            cell = f"{column_letter(self.col)}{self.row}" if self.row else ""
-            return f"{sheet_ref(self.sheet)}!{cell}" if cell else sheet_ref(self.sheet)
+            if not self.row:
+                return sheet_ref(self.sheet)
+            cell = f"{column_letter(self.col)}{self.row}" if self.col else f"{self.row}:{self.row}"
+            return f"{sheet_ref(self.sheet)}!{cell}"
         return self.option or ""
 
 
@@ -526,8 +528,11 @@ def read_text(value: Any) -> str | None:
 
 
 def _read_id(value: Any) -> str | None:
+    """An ID, partner key or reference: spaces around it are never meant."""
     text = read_text(value)
-    return text.strip() or None if text is not None else None
+    if text is None:
+        return None
+    return text.strip() or None
 
 
 def _is_blank(value: Any) -> bool:
@@ -684,8 +689,8 @@ def copy_text(text: str, sheet: str) -> str:
     if len(_escape(text)) <= CELL_LIMIT:
         return text
     suffix = _TRUNCATED.format(sheet=sheet)
-    cut = CELL_LIMIT - len(suffix)
-    while len(_escape(text[:cut])) > cut:
+    room = cut = CELL_LIMIT - len(suffix)
+    while len(_escape(text[:cut])) > room:  # escapes make the written text longer
         cut -= 64
     return text[:cut] + suffix
 
@@ -743,7 +748,7 @@ class _SheetWriter:
         for col, value in enumerate(values, start=1):
             style = value if isinstance(value, _Styled) else None
             raw = style.value if style is not None else value
-            if raw is None:
+            if raw is None or raw == "":
                 continue
             cell = self.ws.cell(row=self.rows, column=col)
             longest = len(str(raw))
@@ -887,17 +892,13 @@ def _export_actions(ws: Any, data: Mapping[str, Any], tracked: Mapping[str, Any]
                 "area_title": area.get("title"),
                 **{f: action.get(f) for f in ACTION_KEYS if f not in _LIST_FIELDS},
                 "rag": _rag_cell(action.get("rag")),
-                "measures": bullets(action.get("measures", ())) or None,
-                "evidence": bullets(action.get("evidence", ())) or None,
+                "measures": copy_text(bullets(action.get("measures", ())), MEASURES),
+                "evidence": copy_text(bullets(action.get("evidence", ())), EVIDENCE),
                 "rescheduled": copy_text(
                     rescheduled_text(action.get("rescheduled", ())), RESCHEDULED
-                )
-                or None,
-                "updates": copy_text(updates_text(action.get("updates", ())), UPDATES) or None,
+                ),
+                "updates": copy_text(updates_text(action.get("updates", ())), UPDATES),
             }
-            for f in ("measures", "evidence"):
-                if values[f] is not None:
-                    values[f] = copy_text(values[f], f.title())
             row = [values[f] for f in ACTION_COLUMNS]
             if tracked:
                 t = tracked[action["id"]]
@@ -1210,7 +1211,10 @@ class _Sheet:
         self.cells: dict[tuple[int, int], Any] = {
             key: cell for key, cell in ws._cells.items() if cell.value is not None
         }
-        self.max_row = max((r for r, _ in self.cells), default=0)
+        self.by_row: dict[int, dict[int, Any]] = {}
+        for (r, c), cell in sorted(self.cells.items()):
+            self.by_row.setdefault(r, {})[c] = cell.value
+        self.max_row = max(self.by_row, default=0)
         self.max_col = max((c for _, c in self.cells), default=0)
         self.merged: dict[tuple[int, int], int] = {
             (rng.min_row, rng.min_col): rng.max_col - rng.min_col + 1
@@ -1250,7 +1254,8 @@ class _Sheet:
             return None
 
     def row_values(self, row: int) -> dict[int, Any]:
-        return {c: cell.value for (r, c), cell in self.cells.items() if r == row}
+        """The stored values of one row's filled cells, by column."""
+        return self.by_row.get(row, {})
 
 
 _EXCEL_ERRORS = frozenset(
@@ -1874,9 +1879,7 @@ class _Reader:
 
     def section_row(self, sheet: _Sheet, row: int) -> bool:
         """A heading row inside a tracker's table: one text cell merged across columns."""
-        filled = [
-            c for (r, c), cell in sheet.cells.items() if r == row and not _is_blank(cell.value)
-        ]
+        filled = [c for c, value in sheet.row_values(row).items() if not _is_blank(value)]
         if len(filled) != 1 or sheet.merged.get((row, filled[0]), 1) < 2:
             return False
         text = (read_text(sheet.peek(row, filled[0])) or "").strip()

@@ -9,10 +9,14 @@ without relying on colour.
 from __future__ import annotations
 
 import io
+import os
+from collections.abc import Callable
 from typing import Any
 
 from send_plan.render.labels import RAG, RAG_FILL, STATE
 
+#: Fills dark enough to need white writing on them.
+DARK = {"#0072B2", "#D55E00", "#C00000", "#E26B0A", "#00B050"}
 #: (fill, hatch) per state; colour-blind-safe fills (Okabe-Ito) plus patterns.
 STATE_STYLE = {
     "complete": ("#0072B2", ""),
@@ -34,15 +38,19 @@ RAG_HATCH = {
 
 def state_chart(areas: list[dict[str, Any]], title: str) -> bytes:
     """A PNG: two panels of horizontal stacked bars, one bar per area."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    # The object API with the Agg canvas: no pyplot, no GUI backend, no global state.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     labels = [a["id"] for a in areas][::-1]
-    height = max(2.6, 0.42 * len(areas) + 1.6)
-    fig, (left, right) = plt.subplots(
-        1, 2, figsize=(10, height), dpi=150, sharey=True, constrained_layout=True
+    top_in, bottom_in = 0.65, 1.15  # title above; axis label and legend below
+    height = min(0.42 * len(areas), 12) + top_in + bottom_in
+    fig = Figure(figsize=(10, height), dpi=110)
+    FigureCanvasAgg(fig)
+    left, right = fig.subplots(1, 2, sharey=True)
+    # fixed margins: a layout engine would cost a second full draw
+    fig.subplots_adjust(
+        left=0.07, right=0.98, top=1 - top_in / height, bottom=bottom_in / height, wspace=0.08
     )
     _stacked(
         left,
@@ -61,8 +69,12 @@ def state_chart(areas: list[dict[str, Any]], title: str) -> bytes:
     fig.suptitle(title, fontsize=11)
     out = io.BytesIO()
     fig.savefig(out, format="png", metadata={"Software": None})
-    plt.close(fig)
     return out.getvalue()
+
+
+#: Above this many areas the counts are not written on the bars (the table
+#: beside the chart has them); patterns and the legend still tell segments apart.
+LABEL_AREAS = 15
 
 
 def _stacked(
@@ -72,32 +84,101 @@ def _stacked(
     styles: list[tuple[str, str, str]],
     title: str,
 ) -> None:
-    left = [0] * len(labels)
+    """Horizontal stacked bars: one collection per segment kind (a few artists,
+    not one per bar, which is what makes large plans quick to draw)."""
+    from matplotlib import patheffects
+    from matplotlib.collections import PolyCollection
+    from matplotlib.patches import Patch
+
+    n = len(labels)
+    totals = [sum(column) for column in zip(*series, strict=True)] if series else []
+    widest = max(totals, default=0)
+    write_counts = n <= LABEL_AREAS
+    left = [0] * n
+    handles = []
     for values, (name, colour, hatch) in zip(series, styles, strict=True):
-        bars = ax.barh(
-            labels, values, left=left, color=colour, hatch=hatch, edgecolor="black",
-            linewidth=0.5, label=name,
-        )  # fmt: skip
-        for bar, value in zip(bars, values, strict=True):
-            if value and bar.get_width() >= max(1, max(map(sum, zip(*series, strict=True))) * 0.06):
-                ax.text(
-                    bar.get_x() + bar.get_width() / 2,
-                    bar.get_y() + bar.get_height() / 2,
-                    str(value),
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
-                )
+        boxes = [
+            [(x, y - 0.4), (x + v, y - 0.4), (x + v, y + 0.4), (x, y + 0.4)]
+            for y, (x, v) in enumerate(zip(left, values, strict=True))
+            if v
+        ]
+        ax.add_collection(
+            PolyCollection(
+                boxes, facecolors=colour, edgecolors="black", linewidths=0.5, hatch=hatch
+            )
+        )
+        handles.append(Patch(facecolor=colour, edgecolor="black", hatch=hatch, label=name))
+        if write_counts:
+            ink = "white" if colour.upper() in DARK else "black"
+            halo = (
+                [] if ink == "white" else [patheffects.withStroke(linewidth=2, foreground="white")]
+            )
+            for y, (x, v) in enumerate(zip(left, values, strict=True)):
+                if v and v >= max(1, widest * 0.06):
+                    ax.text(
+                        x + v / 2, y, str(v), ha="center", va="center", fontsize=7,
+                        fontweight="bold", color=ink, path_effects=halo,
+                    )  # fmt: skip
         left = [a + b for a, b in zip(left, values, strict=True)]
+    ax.set_xlim(0, max(1, widest) * 1.04)
+    ax.set_ylim(-0.6, n - 0.4)
+    ax.set_yticks(range(n), labels)
     ax.set_title(title, fontsize=10)
     ax.set_xlabel("Number of actions", fontsize=8)
     ax.tick_params(labelsize=8)
     ax.spines[["top", "right"]].set_visible(False)
+    axes_height_in = ax.get_position().height * ax.figure.get_figheight()
     ax.legend(
+        handles=handles,
         fontsize=7,
         loc="upper center",
-        bbox_to_anchor=(0.5, -0.12 - 0.8 / len(labels)),
+        bbox_to_anchor=(0.5, -0.42 / axes_height_in),
         ncol=3,
         frameon=False,
     )
+
+
+def _warm() -> None:
+    """Import matplotlib in the worker while the main process reads the plans."""
+    from matplotlib.backends import backend_agg  # noqa: F401
+    from matplotlib.figure import Figure  # noqa: F401
+
+
+class ChartWorker:
+    """Draws the chart in a second process, overlapping the work of the first.
+
+    Started before the plans are read, the worker spends that time importing
+    matplotlib; it then draws while the main process builds the document. If a
+    worker cannot be started, the chart is drawn in this process instead.
+    """
+
+    def __init__(self) -> None:
+        self._pool: Any = None
+        if (os.cpu_count() or 1) > 1:
+            try:
+                from concurrent.futures import ProcessPoolExecutor
+
+                self._pool = ProcessPoolExecutor(max_workers=1, initializer=_warm)
+                self._pool.submit(int)  # start the process now
+            except (OSError, ValueError, ImportError):
+                self._pool = None
+
+    def draw(self, areas: list[dict[str, Any]], title: str) -> Callable[[], bytes]:
+        """Start drawing; the returned function gives the PNG when it is ready."""
+        if self._pool is None:
+            png = state_chart(areas, title)
+            return lambda: png
+        future = self._pool.submit(state_chart, areas, title)
+
+        def result() -> bytes:
+            try:
+                return bytes(future.result())
+            finally:
+                self.close()
+
+        return result
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None

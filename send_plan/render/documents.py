@@ -3,6 +3,7 @@ Markdown and HTML templates."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from send_plan.render.labels import RAG, long_date
@@ -89,7 +90,9 @@ def _position_row(a: dict[str, Any]) -> list[Cell | str]:
     ]
 
 
-def board_summary_docx(ctx: dict[str, Any], chart: bytes | None = None) -> bytes:
+def board_summary_docx(ctx: dict[str, Any], chart: Callable[[], bytes] | None = None) -> bytes:
+    """The board summary in Word; ``chart`` gives the PNG when it is needed, so it
+    can be drawn elsewhere while the tables are built."""
     plan = ctx["plan"]
     doc = WordDocument(ctx["document"]["title"])
     _facts(
@@ -124,8 +127,7 @@ def board_summary_docx(ctx: dict[str, Any], chart: bytes | None = None) -> bytes
         doc.paragraph(f"({_roman(i)}) {text}")
 
     doc.heading("Progress by area")
-    if chart:
-        doc.picture(chart)
+    place = doc.placeholder() if chart else None
     states = ["complete", "on-track", "due-soon", "overdue", "carried-forward", "withdrawn"]
     rows: list[list[Cell | str]] = [
         [a["id"], a["title"], str(a["counts"]["total"])]
@@ -266,6 +268,8 @@ def board_summary_docx(ctx: dict[str, Any], chart: bytes | None = None) -> bytes
         else:
             doc.paragraph("Nothing in the plan has changed since the last report.")
     doc.paragraph(f"Produced by {ctx['document']['generator']} from the plan files.", italic=True)
+    if chart is not None and place is not None:
+        doc.picture(chart(), into=place)
     return doc.to_bytes()
 
 

@@ -20,7 +20,7 @@ class Report:
     name: str
     summary: str
     build: Builder
-    docx: Callable[[dict[str, Any], bytes | None], bytes]
+    docx: Callable[[dict[str, Any], Callable[[], bytes] | None], bytes]
     chart: bool = False
 
 
@@ -32,13 +32,13 @@ class Rendered:
     attachments: dict[str, bytes]
 
 
-def _appendix_b_docx(ctx: dict[str, Any], chart: bytes | None) -> bytes:
+def _appendix_b_docx(ctx: dict[str, Any], chart: Callable[[], bytes] | None) -> bytes:
     from send_plan.render.documents import appendix_b_docx
 
     return appendix_b_docx(ctx)
 
 
-def _board_summary_docx(ctx: dict[str, Any], chart: bytes | None) -> bytes:
+def _board_summary_docx(ctx: dict[str, Any], chart: Callable[[], bytes] | None) -> bytes:
     from send_plan.render.documents import board_summary_docx
 
     return board_summary_docx(ctx, chart)
@@ -106,6 +106,7 @@ def render(
     *,
     template: Path | None = None,
     chart_name: str | None = None,
+    chart_worker: Any = None,
     **options: Any,
 ) -> Rendered:
     """The document as bytes, with its chart when it has one.
@@ -115,18 +116,21 @@ def render(
     """
     plan = contexts.find_plan(portfolio, plan_id)
     ctx = report.build(portfolio, plan, as_of, **options)
-    png: bytes | None = None
+    png: Callable[[], bytes] | None = None
     if report.chart and (fmt == "docx" or chart_name):
-        from send_plan.render.chart import state_chart
+        from send_plan.render.chart import ChartWorker
 
+        worker = chart_worker or ChartWorker()
         title = f"{ctx['plan']['title']}, {ctx['document']['date_long']}"
-        png = state_chart(ctx["areas"], title)
+        png = worker.draw(ctx["areas"], title)
+    elif chart_worker is not None:
+        chart_worker.close()
     if fmt == "docx":
         return Rendered(report.docx(ctx, png), {})
     attachments = {}
     if png is not None and chart_name:
         ctx["chart"] = chart_name
-        attachments[chart_name] = png
+        attachments[chart_name] = png()
     text = render_template(
         f"{report.name}.{fmt}.j2", ctx, html=fmt == "html", template_path=template
     )

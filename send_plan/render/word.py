@@ -14,12 +14,12 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 from lxml import etree
 
@@ -63,10 +63,12 @@ class WordDocument:
         for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Table Grid"):
             self._arial(self.doc.styles[name])
         self.doc.styles["Normal"].font.size = Pt(11)
+        self.doc.styles["Table Grid"].font.size = TABLE_TEXT
         for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
             self.doc.styles[name].font.color.rgb = RGBColor(0, 0, 0)
         self.doc.core_properties.title = title
         self.doc.add_paragraph(title, style="Title")
+        self._table_style = self.doc.styles["Table Grid"].style_id
 
     @staticmethod
     def _arial(style: Any) -> None:
@@ -99,28 +101,42 @@ class WordDocument:
         rows: Sequence[Sequence[Cell | str]],
         widths_mm: Sequence[float],
     ) -> None:
-        """A table; its header row (when given) repeats at the top of every page."""
-        table = self.doc.add_table(rows=0, cols=len(widths_mm))
-        table.style = self.doc.styles["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
+        """A table; its header row (when given) repeats at the top of every page.
+
+        The table's XML is written in one piece and parsed once: python-docx's
+        cell-by-cell calls cost a millisecond a cell, which a long list of
+        overdue actions in a large plan turns into seconds. Text is escaped here.
+        """
+        twips = [round(w / 25.4 * 1440) for w in widths_mm]
+        parts = [
+            f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{self._table_style}"/>'
+            '<w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/>'
+            '<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" '
+            'w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
+            "</w:tblPr><w:tblGrid>",
+            *(f'<w:gridCol w:w="{t}"/>' for t in twips),
+            "</w:tblGrid>",
+        ]
         if header is not None:
-            first = table.add_row()
-            _repeat_header(first)
-            for cell, text in zip(first.cells, header, strict=True):
-                _write(cell, Cell(text, "D9D9D9", bold=True))
+            cells = [Cell(text, "D9D9D9", bold=True) for text in header]
+            parts.append(_row_xml(cells, twips, header=True))
         for row in rows:
-            cells = table.add_row().cells
-            for cell, value in zip(cells, row, strict=True):
-                _write(cell, value if isinstance(value, Cell) else Cell(value))
-        for column, width in zip(table.columns, widths_mm, strict=True):
-            column.width = Mm(width)
-            for cell in column.cells:
-                cell.width = Mm(width)
+            parts.append(_row_xml([v if isinstance(v, Cell) else Cell(v) for v in row], twips))
+        parts.append("</w:tbl>")
+        table = parse_xml("".join(parts))
+        body = self.doc.element.body
+        body.insert(len(body) - 1, table)  # before the final section properties
         self.doc.add_paragraph()
 
-    def picture(self, png: bytes, width_mm: float = 170) -> None:
-        self.doc.add_picture(io.BytesIO(png), width=Mm(width_mm))
+    def placeholder(self) -> Any:
+        """An empty paragraph to put a picture into later."""
+        return self.doc.add_paragraph()
+
+    def picture(self, png: bytes, width_mm: float = 170, *, into: Any = None) -> None:
+        if into is None:
+            self.doc.add_picture(io.BytesIO(png), width=Mm(width_mm))
+        else:
+            into.add_run().add_picture(io.BytesIO(png), width=Mm(width_mm))
 
     def to_bytes(self) -> bytes:
         out = io.BytesIO()
@@ -128,6 +144,31 @@ class WordDocument:
         data = out.getvalue()
         verify(data)
         return data
+
+
+def _row_xml(cells: Sequence[Cell], twips: Sequence[int], *, header: bool = False) -> str:
+    out = ["<w:tr>"]
+    if header:
+        out.append('<w:trPr><w:tblHeader w:val="true"/></w:trPr>')
+    for cell, width in zip(cells, twips, strict=True):
+        out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>')
+        if cell.fill:
+            out.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{cell.fill}"/>')
+        out.append("</w:tcPr><w:p>")
+        bold = "<w:rPr><w:b/></w:rPr>" if cell.bold else ""
+        lines = cell.text.split("\n")
+        for i, line in enumerate(lines):
+            text = escape(_printable(line))
+            out.append(f'<w:r>{bold}<w:t xml:space="preserve">{text}</w:t>')
+            out.append("<w:br/></w:r>" if i < len(lines) - 1 else "</w:r>")
+        out.append("</w:p></w:tc>")
+    out.append("</w:tr>")
+    return "".join(out)
+
+
+def _printable(text: str) -> str:
+    """XML 1.0 forbids most control characters: drop them rather than corrupt."""
+    return "".join(c for c in text if c in "\t" or ord(c) >= 0x20)
 
 
 def _repeat_header(row: Any) -> None:
@@ -142,8 +183,8 @@ def _write(cell: Any, value: Cell) -> None:
     lines = value.text.split("\n")
     for i, line in enumerate(lines):
         run = paragraph.add_run(line)
-        run.bold = value.bold
-        run.font.size = TABLE_TEXT
+        if value.bold:
+            run.bold = True
         if i < len(lines) - 1:
             run.add_break()
     if value.fill:
