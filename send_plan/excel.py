@@ -986,11 +986,6 @@ class ColumnMap:
 _MAPPING_KEYS = ("sheet", "columns", "statuses", "rags", "area", "plan", "partners", "update_date")
 
 
-def _null(value: Any) -> Any:
-    """YAML's null. The loader may hand it over as the text it was written as."""
-    return None if value in (None, "", "~", "null", "Null", "NULL") else value
-
-
 def load_mapping(raw: bytes, name: str) -> ColumnMap:
     """Read a column-mapping file; any problem is a UsageError naming line and column."""
     loaded = load_text(name, raw)
@@ -1017,7 +1012,7 @@ def load_mapping(raw: bytes, name: str) -> ColumnMap:
             raise fail((key,), f"unknown key '{key}': {hint}", key=True)
 
     def mapping(key: str) -> dict[str, Any]:
-        value = _null(data.get(key))
+        value = data.get(key)
         if value is None:
             return {}
         if not isinstance(value, dict):
@@ -1025,7 +1020,7 @@ def load_mapping(raw: bytes, name: str) -> ColumnMap:
         for k, v in value.items():
             if v is not None and not isinstance(v, str):
                 raise fail((key, k), f"'{key}.{k}' must be a single value, not a list or mapping")
-        return {k: _null(v) for k, v in value.items()}
+        return dict(value)
 
     columns = mapping("columns")
     if not columns:
@@ -1081,11 +1076,11 @@ def load_mapping(raw: bytes, name: str) -> ColumnMap:
                 f"unknown key '{k}' in plan" + (f": did you mean '{guess}'?" if guess else ""),
                 key=True,
             )
-    sheet = _null(data.get("sheet"))
+    sheet = data.get("sheet")
     if sheet is not None and not isinstance(sheet, str):
         raise fail(("sheet",), "'sheet' must be the name of a sheet")
     update_date = None
-    if _null(data.get("update_date")) is not None:
+    if data.get("update_date") is not None:
         try:
             update_date = read_date(data["update_date"])
         except _Bad as bad:

@@ -61,7 +61,7 @@ def appendix_b_docx(ctx: dict[str, Any]) -> bytes:
         doc.table(
             ["Action", "Title", "Lead", "Due"],
             [[a["id"], a["title"], a["lead"], long_date(a["due"])] for a in ctx["dropped"]],
-            widths_mm=[18, 82, 45, 25],
+            widths_mm=[17, 83, 45, 25],
         )
     for area in ctx["areas"]:
         title = f": {area['title']}" if area["title"] else ""
@@ -69,7 +69,7 @@ def appendix_b_docx(ctx: dict[str, Any]) -> bytes:
         doc.table(
             ["Action", "Title", "Lead", "Final position", "Date", "Carried forward to"],
             [_position_row(a) for a in area["actions"]],
-            widths_mm=[15, 50, 30, 22, 21, 32],
+            widths_mm=[17, 48, 30, 22, 21, 32],
         )
     doc.paragraph(f"Produced by {ctx['document']['generator']} from the plan files.", italic=True)
     return doc.to_bytes()
@@ -154,10 +154,10 @@ def board_summary_docx(ctx: dict[str, Any], chart: Callable[[], bytes] | None = 
             "Due soon",
             "Overdue",
             "Carried",
-            "With- drawn",
+            "Withdrawn",
         ],
         rows,
-        widths_mm=[12, 58, 14, 15, 14, 14, 14, 15, 14],
+        widths_mm=[11, 29, 16, 20, 17, 17, 19, 19, 22],
     )
     rag_keys = ["red", "red-amber", "amber", "amber-green", "green", "unrated"]
     doc.table(
@@ -189,7 +189,7 @@ def board_summary_docx(ctx: dict[str, Any], chart: Callable[[], bytes] | None = 
                 ]
                 for a in ctx["overdue"]
             ],
-            widths_mm=[15, 33, 24, 22, 15, 17, 44],
+            widths_mm=[17, 32, 24, 22, 16, 17, 42],
         )
     else:
         doc.paragraph("No action is overdue.")
@@ -208,7 +208,7 @@ def board_summary_docx(ctx: dict[str, Any], chart: Callable[[], bytes] | None = 
                 ]
                 for a in ctx["due_soon"]
             ],
-            widths_mm=[15, 70, 40, 25, 20],
+            widths_mm=[17, 68, 40, 25, 20],
         )
     else:
         doc.paragraph(f"No action falls due before {long_date(ctx['due_soon_until'])}.")
@@ -221,7 +221,7 @@ def board_summary_docx(ctx: dict[str, Any], chart: Callable[[], bytes] | None = 
                 [a["id"], a["title"], a["lead"], long_date(a["start"]), long_date(a["due"])]
                 for a in ctx["late_starts"]
             ],
-            widths_mm=[15, 70, 40, 23, 22],
+            widths_mm=[17, 68, 40, 23, 22],
         )
     else:
         doc.paragraph("Every action whose planned start has passed has started.")
@@ -246,7 +246,7 @@ def board_summary_docx(ctx: dict[str, Any], chart: Callable[[], bytes] | None = 
                 ]
                 for a in ctx["deadlines_moved"]
             ],
-            widths_mm=[15, 38, 22, 22, 15, 58],
+            widths_mm=[17, 36, 22, 22, 16, 57],
         )
     else:
         doc.paragraph("No deadline has moved.")

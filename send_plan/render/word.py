@@ -28,6 +28,7 @@ from send_plan.render.labels import RAG_FILL
 
 FONT = "Arial"
 TABLE_TEXT = Pt(9)
+TABLE_HALF_POINTS = 18  # the same 9 pt, as Word's XML writes sizes
 #: Light fills for final positions and states: readable with black text.
 POSITION_FILL = {
     "complete": "C6EFCE",
@@ -110,7 +111,7 @@ class WordDocument:
         twips = [round(w / 25.4 * 1440) for w in widths_mm]
         parts = [
             f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{self._table_style}"/>'
-            '<w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/>'
+            f'<w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:jc w:val="center"/>'
             '<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" '
             'w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
             "</w:tblPr><w:tblGrid>",
@@ -155,7 +156,8 @@ def _row_xml(cells: Sequence[Cell], twips: Sequence[int], *, header: bool = Fals
         if cell.fill:
             out.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{cell.fill}"/>')
         out.append("</w:tcPr><w:p>")
-        bold = "<w:rPr><w:b/></w:rPr>" if cell.bold else ""
+        size = f'<w:sz w:val="{TABLE_HALF_POINTS}"/><w:szCs w:val="{TABLE_HALF_POINTS}"/>'
+        bold = f"<w:rPr><w:b/>{size}</w:rPr>" if cell.bold else f"<w:rPr>{size}</w:rPr>"
         lines = cell.text.split("\n")
         for i, line in enumerate(lines):
             text = escape(_printable(line))
