@@ -729,3 +729,8 @@ def main() -> None:
     except (BrokenPipeError, ValueError):
         pass
     os._exit(code)
+
+
+from send_plan import cli_excel  # noqa: E402 - registers with the helpers defined above
+
+cli_excel.register(app)

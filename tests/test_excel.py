@@ -1,0 +1,1207 @@
+"""Excel in and out: export, import, the round trip, a council tracker, bad input."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import typer
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl.utils import get_column_letter
+from typer.testing import CliRunner
+
+from send_plan import cli_excel
+from send_plan.check import require_valid
+from send_plan.errors import UsageError
+from send_plan.excel import (
+    ACTION_COLUMNS,
+    SHEETS,
+    STATE_FILL,
+    ColumnMap,
+    _Bad,
+    export_workbook,
+    import_workbook,
+    load_mapping,
+    parse_date_text,
+    read_date,
+    read_rag,
+    read_status,
+    read_updates,
+)
+from send_plan.loader import load_text
+from send_plan.model import ActionStatus, Plan, Rag, Update
+from send_plan.modelcheck import to_model
+from send_plan.render.labels import RAG_FILL
+
+ROOT = Path(__file__).resolve().parent.parent
+PLANS = ROOT / "plans"
+MAPPING = ROOT / "docs" / "examples" / "tracker-columns.yaml"
+EXAMPLE_IDS = ("wsoa-2018", "send-improvement-plan-2019")
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def app() -> Iterator[typer.Typer]:
+    """The command line with export and import, registered here only if cli.py does not
+    register them yet, and removed again afterwards so other test modules see the
+    app as cli.py builds it."""
+    from send_plan.cli import app
+
+    before = len(app.registered_commands)
+    names = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
+    if "export" not in names:
+        cli_excel.register(app)
+    yield app
+    del app.registered_commands[before:]
+
+
+@pytest.fixture(scope="module")
+def examples() -> dict[str, Plan]:
+    portfolio = require_valid([PLANS]).portfolio
+    return {plan.id: plan for plan in portfolio.valid_plans()}
+
+
+def run(app: typer.Typer, *args: str | Path) -> tuple[int, str, str]:
+    result = runner.invoke(app, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def model_of(text: str) -> Plan:
+    loaded = load_text("imported.yaml", text.encode())
+    to_model(loaded)
+    assert loaded.plan is not None, loaded.findings
+    assert not loaded.partial
+    plan: Plan = loaded.plan
+    return plan
+
+
+def read_back(data: bytes) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def save(wb: openpyxl.Workbook, path: Path) -> Path:
+    wb.save(path)
+    return path
+
+
+def column_of(ws: Any, heading: str) -> int:
+    for cell in ws[1]:
+        if cell.value == heading:
+            return int(cell.column)
+    raise AssertionError(f"no column {heading!r}")
+
+
+def row_of(ws: Any, action_id: str) -> int:
+    col = column_of(ws, "ID")
+    for row in range(2, ws.max_row + 1):
+        if ws.cell(row=row, column=col).value == action_id:
+            return row
+    raise AssertionError(f"no row for {action_id}")
+
+
+# --------------------------------------------------------------------------- export
+
+
+def test_export_writes_every_sheet_with_a_usable_layout(app: typer.Typer, tmp_path: Path) -> None:
+    out = tmp_path / "wsoa.xlsx"
+    code, _, err = run(app, "export", "wsoa-2018", PLANS, "-o", out)
+    assert code == 0, err
+    assert f"wrote {out}" in err
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == list(SHEETS)
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2", ws.title
+        assert str(ws.auto_filter.ref).startswith("A1:"), ws.title
+        assert all(cell.font.bold for cell in ws[1]), ws.title
+    actions = wb["Actions"]
+    assert [c.value for c in actions[1]] == list(ACTION_COLUMNS.values())
+    assert actions.max_row == 1 + 47
+    # widths fit: short columns stay narrow, long text is capped and wraps
+    assert actions.column_dimensions["C"].width < 15  # ID
+    assert 30 <= actions.column_dimensions["D"].width <= 60  # Title
+
+
+def test_export_dates_are_real_dates_and_rag_cells_are_coloured(
+    examples: dict[str, Plan],
+) -> None:
+    wb = read_back(export_workbook(examples["wsoa-2018"]))
+    ws = wb["Actions"]
+    row = row_of(ws, "FF1.2")
+    due = ws.cell(row=row, column=column_of(ws, "Due"))
+    assert due.is_date
+    assert due.value == datetime(2018, 12, 31)
+    assert due.number_format == "dd/mm/yyyy"
+    rag = ws.cell(row=row, column=column_of(ws, "RAG"))
+    assert rag.value == "green"
+    assert rag.fill.fgColor.rgb.endswith(RAG_FILL["green"])
+    updates = ws.cell(row=row, column=column_of(ws, "Updates")).value
+    assert updates.splitlines()[0] == (
+        "13/07/2018 (amber): Data sources identified; health data awaiting a data sharing "
+        "agreement."
+    )
+    assert len(updates.splitlines()) == 4
+    rescheduled = ws.cell(row=row, column=column_of(ws, "Rescheduled")).value
+    assert rescheduled.startswith("18/09/2018: 30/09/2018 → 31/12/2018 (approved by SEND")
+    # ... and every entry also on its own sheet, keyed by action ID
+    upd = wb["Updates"]
+    assert [c.value for c in upd[1]] == ["Action", "Date", "RAG", "Note"]
+    ff12 = [r for r in upd.iter_rows(min_row=2, values_only=True) if r[0] == "FF1.2"]
+    assert len(ff12) == 4
+    assert ff12[0][1] == datetime(2018, 7, 13)
+    assert [r[0] for r in wb["Rescheduled"].iter_rows(min_row=2, values_only=True)].count(
+        "FF1.2"
+    ) == 1
+    plan_sheet = {r[0]: r[1] for r in wb["Plan"].iter_rows(min_row=2, values_only=True)}
+    assert plan_sheet["Plan ID"] == "wsoa-2018"
+    assert plan_sheet["Start"] == datetime(2018, 4, 25)
+    partners = list(wb["Partners"].iter_rows(min_row=2, values_only=True))
+    assert ("lcc", "Lancashire County Council") in partners
+    reviews = wb["Reviews"]
+    assert reviews.cell(row=4, column=3).value == "amber-green"
+    assert reviews.cell(row=4, column=3).fill.fgColor.rgb.endswith(RAG_FILL["amber-green"])
+    assert len(list(wb["Board meetings"].iter_rows(min_row=2))) == 7
+    assert len(list(wb["Accountable"].iter_rows(min_row=2))) == 2
+
+
+def test_export_as_of_adds_computed_columns_coloured_by_state(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    out = tmp_path / "sip.xlsx"
+    code, _, err = run(
+        app, "export", "send-improvement-plan-2019", PLANS, "-o", out, "--as-of", "2019-11-01"
+    )
+    assert code == 0, err
+    ws = openpyxl.load_workbook(out)["Actions"]
+    headings = [c.value for c in ws[1]]
+    computed = [h for h in headings if h.endswith("(computed)")]
+    assert computed == ["State (computed)", "Days overdue (computed)", "Late start (computed)"]
+    state_col = headings.index("State (computed)") + 1
+    days_col = headings.index("Days overdue (computed)") + 1
+    states = {}
+    for row in range(2, ws.max_row + 1):
+        cell = ws.cell(row=row, column=state_col)
+        states[cell.value] = states.get(cell.value, 0) + 1
+        assert cell.fill.fgColor.rgb.endswith(STATE_FILL[cell.value])
+        days = ws.cell(row=row, column=days_col).value
+        assert (days is not None) == (cell.value == "overdue")
+    assert states.get("overdue", 0) > 0
+    # and the computed columns are ignored on the way back in
+    code, _text, err = run(app, "import", out)
+    assert code == 0, err
+
+
+def test_export_refuses_to_overwrite_without_force(app: typer.Typer, tmp_path: Path) -> None:
+    out = tmp_path / "wsoa.xlsx"
+    out.write_bytes(b"precious")
+    code, _, err = run(app, "export", "wsoa-2018", PLANS, "-o", out)
+    assert code == 2
+    assert "already exists; use --force" in err
+    assert out.read_bytes() == b"precious"
+    code, _, err = run(app, "export", "wsoa-2018", PLANS, "-o", out, "--force")
+    assert code == 0, err
+    assert zipfile.is_zipfile(out)
+
+
+def test_export_usage_errors(app: typer.Typer, tmp_path: Path) -> None:
+    code, _, err = run(app, "export", "no-such-plan", PLANS, "-o", tmp_path / "x.xlsx")
+    assert code == 2
+    assert "no plan 'no-such-plan'" in err
+    code, _, err = run(app, "export", "wsoa-2018", PLANS, "-o", tmp_path / "x.csv")
+    assert code == 2
+    assert ".xlsx" in err
+    assert not list(tmp_path.iterdir())
+
+
+def test_export_refuses_invalid_plans(app: typer.Typer, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text((PLANS / "wsoa-2018.yaml").read_text().replace("due: 2018-06-30", "due: soon"))
+    code, _, err = run(app, "export", "wsoa-2018", bad, "-o", tmp_path / "x.xlsx")
+    assert code == 1
+    assert "E106" in err
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_text_that_looks_like_a_formula_stays_text(examples: dict[str, Plan]) -> None:
+    plan = _with_title(examples["wsoa-2018"], '=HYPERLINK("http://evil","click")')
+    data = export_workbook(plan)
+    ws = read_back(data)["Actions"]
+    cell = ws.cell(row=2, column=column_of(ws, "Title"))
+    assert cell.data_type == "s"
+    assert cell.value == plan.areas[0].actions[0].title
+    assert cell.quotePrefix  # stays text when someone edits the cell in Excel
+    sheet_xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml  # no formula anywhere
+    result = import_workbook(data, name="x.xlsx")
+    assert result.text is not None
+    assert model_of(result.text) == plan
+
+
+def _with_title(plan: Plan, title: str) -> Plan:
+    area = plan.areas[0]
+    action = area.actions[0].model_copy(update={"title": title})
+    area = area.model_copy(update={"actions": (action, *area.actions[1:])})
+    return plan.model_copy(update={"areas": (area, *plan.areas[1:])})
+
+
+# --------------------------------------------------------------------------- round trip
+
+
+@pytest.mark.parametrize("plan_id", EXAMPLE_IDS)
+def test_round_trip_through_the_command_line_gives_back_the_same_plan(
+    app: typer.Typer, tmp_path: Path, examples: dict[str, Plan], plan_id: str
+) -> None:
+    book = tmp_path / f"{plan_id}.xlsx"
+    back = tmp_path / f"{plan_id}.yaml"
+    code, _, err = run(app, "export", plan_id, PLANS, "-o", book, "--as-of", "2019-03-19")
+    assert code == 0, err
+    code, _, err = run(app, "import", book, "-o", back)
+    assert code == 0, err
+    assert f"wrote {back}" in err
+    text = back.read_text(encoding="utf-8")
+    assert text.startswith(f"# Imported from {book}")
+    assert model_of(text) == examples[plan_id]
+    # every action kept its updates, deadline changes, measures and evidence
+    original = {a.id: a for _, _, _, a in examples[plan_id].iter_actions()}
+    for _, _, _, action in model_of(text).iter_actions():
+        assert action.updates == original[action.id].updates
+        assert action.rescheduled == original[action.id].rescheduled
+
+
+def test_the_imported_file_validates_with_the_portfolio(app: typer.Typer, tmp_path: Path) -> None:
+    book = tmp_path / "wsoa.xlsx"
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    (folder / "send-improvement-plan-2019.yaml").write_bytes(
+        (PLANS / "send-improvement-plan-2019.yaml").read_bytes()
+    )
+    assert run(app, "export", "wsoa-2018", PLANS, "-o", book)[0] == 0
+    assert run(app, "import", book, "-o", folder / "wsoa-2018.yaml")[0] == 0
+    code, out, _ = run(app, "validate", folder)
+    assert code == 0, out
+    assert "0 errors, 0 warnings" in out
+
+
+def test_import_to_standard_output(app: typer.Typer, tmp_path: Path) -> None:
+    book = tmp_path / "wsoa.xlsx"
+    assert run(app, "export", "wsoa-2018", PLANS, "-o", book)[0] == 0
+    code, out, _ = run(app, "import", book)
+    assert code == 0
+    assert "schema_version: 1" in out
+    assert list(tmp_path.iterdir()) == [book]
+
+
+_TEXT_CHARS = st.characters(
+    categories=("L", "M", "P", "S", "Zs"), exclude_characters="\u2028\u2029"
+) | st.sampled_from("\n\t ")
+_SPECIAL = st.sampled_from(
+    [
+        "=SUM(A1:A9)",
+        "=cmd|' /C calc'!A0",
+        "+44 for the helpline",
+        "-minus",
+        "@mention",
+        "  padded on both sides  ",
+        " leading",
+        "trailing ",
+        "line one\nline two",
+        "ends with a newline\n",
+        "\nstarts with a newline",
+        'She said "yes"',
+        "It's the parents' forum",
+        "#N/A",
+        "_x000D_ is how Excel writes a carriage return",
+        "tab\there",
+        "windows\r\nline ends",
+        "a lone\rcarriage return",
+        "ünïcödé ✓ 😀 — “quotes”",
+        "TRUE",
+        "1.10",
+        "2019-01-31",
+        "31/01/2019: looks like an update",
+        "• looks like a bullet",
+        " ",
+    ]
+)
+TEXT = st.one_of(_SPECIAL, st.text(_TEXT_CHARS, min_size=1, max_size=30))
+DATES = st.dates(min_value=date(2015, 1, 1), max_value=date(2030, 12, 31))
+
+
+def _maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(st.none(), strategy)
+
+
+@st.composite
+def _actions(draw: Callable[..., Any], ident: str, partners: list[str]) -> dict[str, Any]:
+    due = draw(DATES)
+    start = draw(_maybe(st.dates(min_value=date(2015, 1, 1), max_value=due)))
+    status = draw(st.sampled_from(list(ActionStatus)))
+    action: dict[str, Any] = {
+        "id": ident,
+        "title": draw(_maybe(TEXT)),
+        "lead": draw(TEXT),
+        "partner": draw(_maybe(st.sampled_from(partners))) if partners else None,
+        "delivery_plan": draw(_maybe(TEXT)),
+        "start": start,
+        "due": due,
+        "status": status.value,
+        "rag": draw(_maybe(st.sampled_from([r.value for r in Rag]))),
+        "measures": draw(st.lists(TEXT, max_size=3)),
+        "evidence": draw(st.lists(TEXT, max_size=3)),
+        "carried_from": draw(_maybe(st.sampled_from(["older-plan/SW1.2", "older-plan/3"]))),
+    }
+    if status is ActionStatus.COMPLETE:
+        action["completed"] = draw(st.dates(min_value=start or date(2015, 1, 1)))
+    if status is ActionStatus.WITHDRAWN:
+        action["withdrawn_reason"] = draw(TEXT.filter(str.strip))  # spaces alone: E205
+    moves = draw(st.integers(0, 2))
+    if moves:
+        chain = [draw(DATES) for _ in range(moves)] + [due]
+        action["rescheduled"] = [
+            {
+                "on": draw(DATES),
+                "from": chain[k],
+                "to": chain[k + 1],
+                "reason": draw(TEXT),
+                "approved_by": draw(_maybe(TEXT)),
+            }
+            for k in range(moves)
+        ]
+        if draw(st.booleans()):
+            action["original_due"] = chain[0]
+    else:
+        action["original_due"] = draw(_maybe(DATES))
+    days = sorted(draw(st.lists(DATES, max_size=3)))
+    action["updates"] = [
+        {
+            "date": d,
+            "rag": draw(_maybe(st.sampled_from([r.value for r in Rag]))),
+            "note": draw(TEXT),
+        }
+        for d in days
+    ]
+    return action
+
+
+@st.composite
+def generated_plans(draw: Callable[..., Any]) -> Plan:
+    start = draw(DATES)
+    partners = draw(
+        st.lists(st.sampled_from(["lcc", "ccg", "pcf", "nhs-e"]), unique=True, max_size=3)
+    )
+    areas = []
+    for i in range(draw(st.integers(1, 3))):
+        area_id = f"{draw(st.sampled_from(['', 'FF', 'SW', 'P-']))}{i + 1}"
+        count = draw(st.integers(0, 5))
+        areas.append(
+            {
+                "id": area_id,
+                "kind": draw(st.sampled_from(["fundamental-failing", "priority", "other"])),
+                "title": draw(_maybe(TEXT)),
+                "actions": [draw(_actions(f"{area_id}.{j + 1}", partners)) for j in range(count)],
+            }
+        )
+    empty = any(not a["actions"] for a in areas)
+    status = "draft" if empty else draw(st.sampled_from(["draft", "active", "closed"]))
+    meetings = sorted(set(draw(st.lists(DATES, max_size=4))))
+    reviews = [
+        {
+            "date": d,
+            "by": draw(TEXT),
+            "rating": draw(st.sampled_from([r.value for r in Rag])),
+            "summary": draw(_maybe(TEXT)),
+        }
+        for d in sorted(draw(st.lists(DATES, max_size=2)))
+    ]
+    data = {
+        "schema_version": 1,
+        "plan": {
+            "id": "generated-plan",
+            "title": draw(_maybe(TEXT)),
+            "local_area": draw(TEXT),
+            "kind": draw(st.sampled_from(["improvement-plan", "other"])),
+            "status": status,
+            "approved": draw(_maybe(DATES)),
+            "start": start,
+            "end": start + timedelta(days=draw(st.integers(0, 1500))),
+            "successor": "next-plan" if status == "closed" else draw(_maybe(st.just("next-plan"))),
+            "board": draw(_maybe(TEXT)),
+            "board_meetings": meetings,
+            "accountable": [
+                {"role": draw(TEXT), "partner": draw(_maybe(st.sampled_from(partners)))}
+                for _ in range(draw(st.integers(0, 2)))
+            ]
+            if partners
+            else [],
+        },
+        "partners": {p: draw(TEXT) for p in partners},
+        "reviews": reviews,
+        "areas": areas,
+    }
+    return Plan.model_validate(data)
+
+
+@given(plan=generated_plans(), as_of=_maybe(DATES))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_round_trip_on_generated_plans(plan: Plan, as_of: date | None) -> None:
+    data = export_workbook(plan, as_of=as_of)
+    result = import_workbook(data, name="generated.xlsx")
+    assert result.text is not None, [p.line("generated.xlsx") for p in result.problems]
+    assert model_of(result.text) == plan
+
+
+# --------------------------------------------------------------------------- editing an export
+
+
+@pytest.fixture
+def wsoa_book(examples: dict[str, Plan]) -> openpyxl.Workbook:
+    return read_back(export_workbook(examples["wsoa-2018"]))
+
+
+def test_edits_made_the_way_people_type_them_are_read(
+    app: typer.Typer, tmp_path: Path, wsoa_book: openpyxl.Workbook
+) -> None:
+    ws = wsoa_book["Actions"]
+    row = row_of(ws, "FF1.4")
+    ws.cell(row=row, column=column_of(ws, "Status")).value = "Completed"
+    ws.cell(row=row, column=column_of(ws, "Completed")).value = "31 Jan 2019"
+    ws.cell(row=row, column=column_of(ws, "RAG")).value = "G"
+    ws.cell(row=row, column=column_of(ws, "Updates")).value = None  # the copy may be cleared
+    book = save(wsoa_book, tmp_path / "edited.xlsx")
+    code, out, err = run(app, "import", book)
+    assert code == 0, err
+    action = next(a for _, _, _, a in model_of(out).iter_actions() if a.id == "FF1.4")
+    assert action.status is ActionStatus.COMPLETE
+    assert action.completed == date(2019, 1, 31)
+    assert action.rag is Rag.GREEN
+    assert len(action.updates) == 2  # still read from the Updates sheet
+
+
+def test_a_finding_of_the_rules_names_the_cell(
+    app: typer.Typer, tmp_path: Path, wsoa_book: openpyxl.Workbook
+) -> None:
+    ws = wsoa_book["Actions"]
+    row = row_of(ws, "FF1.4")
+    status_col = column_of(ws, "Status")
+    ws.cell(row=row, column=status_col).value = "complete"  # but no completion date
+    book = save(wsoa_book, tmp_path / "edited.xlsx")
+    out_file = tmp_path / "out.yaml"
+    code, _, err = run(app, "import", book, "-o", out_file)
+    assert code == 1
+    where = f"{book}:Actions!{get_column_letter(status_col)}{row}"
+    assert f"{where}: error E204 [FF1.4] status is complete but 'completed' is missing" in err
+    assert "1 problem found; nothing written" in err
+    assert not out_file.exists()
+
+
+def test_every_unreadable_cell_is_reported_with_its_place(
+    app: typer.Typer, tmp_path: Path, wsoa_book: openpyxl.Workbook
+) -> None:
+    ws = wsoa_book["Actions"]
+    r1, r2 = row_of(ws, "FF1.4"), row_of(ws, "SW1.3")
+    cols = {h: get_column_letter(column_of(ws, h)) for h in ("Status", "RAG", "Due", "Updates")}
+    ws[f"{cols['Status']}{r1}"] = "Delayed"
+    ws[f"{cols['RAG']}{r1}"] = "Purple"
+    ws[f"{cols['Due']}{r2}"] = "31/02/2019"
+    ws[f"{cols['Updates']}{r2}"] = "31/01/2019: an update typed into the copy"
+    ws["A200"] = "FF9"  # an area that does not exist, on a row of its own
+    ws["C200"] = "FF9.1"
+    book = save(wsoa_book, tmp_path / "edited.xlsx")
+    code, _, err = run(app, "import", book, "-o", tmp_path / "out.yaml")
+    assert code == 1
+    lines = err.splitlines()
+    assert f"{book}:Actions!{cols['Status']}{r1}: status 'Delayed' is not one I can read" in err
+    assert "a delayed action is in-progress or not-started" in err
+    assert f"{book}:Actions!{cols['RAG']}{r1}: RAG rating 'Purple'" in err
+    assert f"{book}:Actions!{cols['Due']}{r2}: '31/02/2019' is not a real date" in err
+    assert f"{book}:Actions!{cols['Updates']}{r2}: this cell repeats the action's updates" in err
+    assert f"{book}:Actions!A200: area 'FF9' is not on the Areas sheet" in err
+    assert lines[-1].endswith("5 problems found; nothing written")
+    assert not (tmp_path / "out.yaml").exists()
+
+
+def test_entries_for_an_unknown_action_are_reported(
+    app: typer.Typer, tmp_path: Path, wsoa_book: openpyxl.Workbook
+) -> None:
+    wsoa_book["Updates"].append(["XX9", date(2019, 1, 1), "amber", "A note for nothing"])
+    row = wsoa_book["Updates"].max_row
+    book = save(wsoa_book, tmp_path / "edited.xlsx")
+    code, _, err = run(app, "import", book)
+    assert code == 1
+    assert f"{book}:Updates!A{row}: no action 'XX9' on the Actions sheet" in err
+
+
+def test_options_override_the_plan_sheet(
+    app: typer.Typer, tmp_path: Path, examples: dict[str, Plan]
+) -> None:
+    book = tmp_path / "wsoa.xlsx"
+    book.write_bytes(export_workbook(examples["wsoa-2018"]))
+    code, out, err = run(app, "import", book, "--plan-id", "wsoa-copy", "--title", "A copy")
+    assert code == 0, err
+    plan = model_of(out)
+    assert (plan.plan.id, plan.plan.title) == ("wsoa-copy", "A copy")
+    code, _, err = run(app, "import", book, "--plan-id", "Not An Id")
+    assert code == 1
+    assert f"{book}: --plan-id: error E107" in err
+
+
+# --------------------------------------------------------------------------- a council tracker
+
+TRACKER_HEADINGS = [
+    "Action Ref",
+    "Action",
+    "Lead Officer",
+    "Target Date",
+    "Revised Date",
+    "Status",
+    "Date Completed",
+    "RAG",
+    "Progress Update",
+    "Evidence of Impact",
+    "Notes",
+]
+TRACKER_ROWS: list[list[Any]] = [
+    [
+        "1.1",
+        "Re-establish the SEND Partnership Board",
+        "SEND Partnership Manager",
+        datetime(2018, 6, 30),
+        None,
+        "Complete",
+        datetime(2018, 6, 11),
+        "G",
+        "11/06/2018: Terms of reference agreed.",
+        "• Terms of reference signed off\n• Reports to the HWB from July 2018",
+        "Chased by JB",
+    ],
+    [
+        1.2,  # typed as a number in Excel
+        "Publish a joint strategic needs assessment for SEND",
+        "Head of Business Intelligence",
+        datetime(2018, 9, 30),
+        datetime(2018, 12, 31),
+        "Completed",
+        "28 Jan 2019",
+        "Amber/Green",
+        "15/01/2019 (amber): Draft circulated to partners.\n"
+        "09/11/2018: Data sharing agreement signed.\nAnalysis under way.",
+        "Draft JSNA published January 2019",
+        None,
+    ],
+    None,  # a blank spacer row
+    ["SECTION", "Fundamental failing 2: joint commissioning"],
+    [
+        "2.1",
+        "Agree a joint commissioning strategy",
+        "Head of Commissioning, CCGs",
+        "31/01/2019",
+        "31/01/2019",
+        "On track",
+        None,
+        "A/G",
+        "Strategy drafted; consultation with the parent carer forum booked.",
+        None,
+        "Check with CCG",
+    ],
+    [
+        "2.2",
+        "Pool budgets for specialist placements",
+        "Director of Commissioning",
+        datetime(2019, 3, 31),
+        None,
+        "Not yet started",
+        None,
+        "R",
+        None,
+        None,
+        None,
+    ],
+    None,
+    [
+        "2.3",
+        "Co-produce the short breaks offer with parents",
+        "Head of Service, Inclusion",
+        "31 March 2019",
+        "30/06/2019",
+        "In progress",
+        None,
+        "Blue",
+        None,
+        "1. Survey of 400 families\n2. Co-production group meets monthly",
+        None,
+    ],
+]
+
+
+def build_tracker(path: Path, rows: list[list[Any] | None] = TRACKER_ROWS) -> Path:
+    """A workbook laid out the way a council's WSoA tracker is."""
+    wb = openpyxl.Workbook()
+    guidance = wb.active
+    guidance.title = "Guidance"
+    guidance["A1"] = "How to fill in the tracker"
+    guidance["A3"] = "Use the RAG key: R, A/G, G. Blue means complete and embedded."
+    ws = wb.create_sheet("WSoA Tracker")
+    last = get_column_letter(len(TRACKER_HEADINGS))
+    ws["A1"] = "Lancashire SEND Written Statement of Action"
+    ws.merge_cells(f"A1:{last}1")
+    ws["A2"] = "Progress tracker: position at 15 January 2019"
+    ws.merge_cells(f"A2:{last}2")
+    ws.append([])  # row 3: a spacer
+    ws.append(TRACKER_HEADINGS)  # row 4: the header
+    for row in rows:
+        if row is None:
+            ws.append([])
+        elif row[0] == "SECTION":
+            ws.append([row[1]])
+            ws.merge_cells(f"A{ws.max_row}:{last}{ws.max_row}")
+        else:
+            ws.append(row)
+    for cell in ws["D"] + ws["E"] + ws["G"]:
+        if isinstance(cell.value, datetime):
+            cell.number_format = "dd/mm/yyyy"
+    wb.move_sheet("WSoA Tracker", offset=-1)  # the tracker first, the guidance after
+    return save(wb, path)
+
+
+TRACKER_OPTIONS = (
+    "--plan-id",
+    "lancs-wsoa",
+    "--local-area",
+    "Lancashire",
+    "--kind",
+    "written-statement-of-action",
+    "--start",
+    "2018-04-25",
+    "--end",
+    "2019-06-30",
+    "--title",
+    "Lancashire WSoA (from the tracker)",
+)
+
+
+def test_a_council_tracker_imports_through_the_example_mapping(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    tracker = build_tracker(tmp_path / "tracker.xlsx")
+    out = tmp_path / "lancs-wsoa.yaml"
+    code, _, err = run(app, "import", tracker, "--columns", MAPPING, *TRACKER_OPTIONS, "-o", out)
+    assert code == 0, err
+    assert "columns not imported: 'Notes' (K)" in err
+    assert "skipped a section heading row ('Fundamental failing 2" in err
+    text = out.read_text(encoding="utf-8")
+    assert "through" not in text.splitlines()[0] or "tracker-columns.yaml" in text
+    plan = model_of(text)
+    assert plan.plan.id == "lancs-wsoa"
+    assert plan.plan.title == "Lancashire WSoA (from the tracker)"
+    [area] = plan.areas
+    assert (area.id, area.kind.value, area.title) == (
+        "A1",
+        "other",
+        "Actions from the WSoA progress tracker",
+    )
+    actions = {a.id: a for a in area.actions}
+    assert list(actions) == ["1.1", "1.2", "2.1", "2.2", "2.3"]
+    a11, a12, a21, a22, a23 = actions.values()
+    assert a11.status is ActionStatus.COMPLETE
+    assert a11.completed == date(2018, 6, 11)
+    assert a11.due == date(2018, 6, 30)
+    assert a11.original_due is None
+    assert a11.evidence == ("Terms of reference signed off", "Reports to the HWB from July 2018")
+    # a revised date moves due, and the target date becomes original_due
+    assert a12.due == date(2018, 12, 31)
+    assert a12.original_due == date(2018, 9, 30)
+    assert a12.completed == date(2019, 1, 28)
+    assert a12.rag is Rag.AMBER_GREEN
+    assert [(u.date, u.rag, u.note) for u in a12.updates] == [
+        (date(2018, 11, 9), None, "Data sharing agreement signed.\nAnalysis under way."),
+        (date(2019, 1, 15), Rag.AMBER, "Draft circulated to partners."),
+    ]
+    # the same target and revised date: no original_due (it would only warn)
+    assert a21.due == date(2019, 1, 31)
+    assert a21.original_due is None
+    assert a21.status is ActionStatus.IN_PROGRESS
+    assert a21.rag is Rag.AMBER_GREEN
+    assert a21.updates[0].date == date(2019, 1, 15)  # undated: the mapping's update_date
+    assert a22.status is ActionStatus.NOT_STARTED
+    assert a22.rag is Rag.RED
+    assert a23.rag is Rag.GREEN  # "Blue", through the mapping's rags
+    assert a23.due == date(2019, 6, 30)
+    assert a23.original_due == date(2019, 3, 31)
+    assert a23.evidence == ("Survey of 400 families", "Co-production group meets monthly")
+    code, out_text, _ = run(app, "validate", out)
+    assert code == 0, out_text
+
+
+def test_tracker_problems_name_sheet_row_and_column(app: typer.Typer, tmp_path: Path) -> None:
+    rows = [list(r) if r else r for r in TRACKER_ROWS]
+    rows[0][5] = "Delayed"  # Status of 1.1, row 5
+    rows[1][6] = "Jan 2019"  # Date Completed of 1.2, row 6: which day?
+    rows[4][3] = "31/02/2019"  # Target Date of 2.1, row 9
+    rows[5][7] = "Purple"  # RAG of 2.2, row 10
+    rows[7][4] = "06/31/2019"  # Revised Date of 2.3, row 12: month/day order
+    tracker = build_tracker(tmp_path / "tracker.xlsx", rows)
+    out = tmp_path / "out.yaml"
+    code, _, err = run(app, "import", tracker, "--columns", MAPPING, *TRACKER_OPTIONS, "-o", out)
+    assert code == 1
+    at = f"{tracker}:'WSoA Tracker'!"
+    assert f"{at}F5: status 'Delayed' is not one I can read" in err
+    assert f"{at}G6: 'Jan 2019' names a month, not a day" in err
+    assert f"{at}D9: '31/02/2019' is not a real date" in err
+    assert f"{at}H10: RAG rating 'Purple' is not one I can read" in err
+    assert (
+        f"{at}E12: '06/31/2019' is not a date in day/month/year order; did you mean 31/06/2019?"
+        in err
+    )
+    assert not out.exists()
+
+
+def test_a_complete_action_with_no_date_points_at_its_status_cell(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    rows = [list(r) if r else r for r in TRACKER_ROWS]
+    rows[0][6] = None  # 1.1 is Complete, but no Date Completed
+    tracker = build_tracker(tmp_path / "tracker.xlsx", rows)
+    code, _, err = run(app, "import", tracker, "--columns", MAPPING, *TRACKER_OPTIONS)
+    assert code == 1
+    assert f"{tracker}:'WSoA Tracker'!F5: error E204 [1.1] status is complete" in err
+
+
+def test_a_tracker_needs_the_plan_details(app: typer.Typer, tmp_path: Path) -> None:
+    tracker = build_tracker(tmp_path / "tracker.xlsx")
+    out = tmp_path / "x.yaml"
+    code, _, err = run(app, "import", tracker, "--columns", MAPPING, "--plan-id", "x", "-o", out)
+    assert code == 2
+    assert "give the plan's details: --local-area, --kind, --start, --end" in err
+    assert not out.exists()
+
+
+def test_a_tracker_needs_a_mapping(app: typer.Typer, tmp_path: Path) -> None:
+    tracker = build_tracker(tmp_path / "tracker.xlsx")
+    code, _, err = run(app, "import", tracker, *TRACKER_OPTIONS)
+    assert code == 2
+    assert "give --columns MAP.yaml" in err
+
+
+def test_a_formula_with_no_saved_result_is_reported(app: typer.Typer, tmp_path: Path) -> None:
+    rows = [list(r) if r else r for r in TRACKER_ROWS]
+    rows[5][4] = "=D10+30"  # Revised Date of 2.2 computed; openpyxl saves no result
+    tracker = build_tracker(tmp_path / "tracker.xlsx", rows)
+    code, _, err = run(app, "import", tracker, "--columns", MAPPING, *TRACKER_OPTIONS)
+    assert code == 1
+    assert f"{tracker}:'WSoA Tracker'!E10: the cell holds a formula (=D10+30)" in err
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def _assert_usage_error(
+    app: typer.Typer, tmp_path: Path, book: Path, expected: str, *extra: str | Path
+) -> None:
+    out = tmp_path / "out.yaml"
+    code, _stdout, err = run(app, "import", book, *extra, "-o", out)
+    assert code == 2, err
+    assert expected in err
+    assert len(err.strip().splitlines()) == 1, err  # one clear line
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+def test_not_a_workbook(app: typer.Typer, tmp_path: Path) -> None:
+    book = tmp_path / "plan.xlsx"
+    book.write_text("Action Ref,Action\n1.1,Publish the JSNA\n")
+    _assert_usage_error(app, tmp_path, book, f"{book}: not an Excel workbook (.xlsx)")
+
+
+def test_a_zip_that_is_not_a_workbook(app: typer.Typer, tmp_path: Path) -> None:
+    book = tmp_path / "plan.xlsx"
+    with zipfile.ZipFile(book, "w") as zf:
+        zf.writestr("readme.txt", "hello")
+    _assert_usage_error(app, tmp_path, book, "not an Excel workbook (.xlsx) but a zip file")
+
+
+def test_a_corrupt_workbook(app: typer.Typer, tmp_path: Path, examples: dict[str, Plan]) -> None:
+    data = export_workbook(examples["wsoa-2018"])
+    book = tmp_path / "truncated.xlsx"
+    book.write_bytes(data[: len(data) // 2])
+    _assert_usage_error(app, tmp_path, book, "the workbook is corrupt and cannot be read")
+    damaged = bytearray(data)
+    start = data.index(b"xl/worksheets/sheet1.xml") + 200  # inside the compressed sheet
+    damaged[start : start + 64] = bytes(64)
+    book = tmp_path / "damaged.xlsx"
+    book.write_bytes(bytes(damaged))
+    _assert_usage_error(app, tmp_path, book, "the workbook is corrupt and cannot be read")
+
+
+def test_a_password_protected_workbook(app: typer.Typer, tmp_path: Path) -> None:
+    # What Excel writes when a workbook is encrypted: an OLE compound file that
+    # holds an "EncryptedPackage" stream (the header is all import needs to see).
+    book = tmp_path / "locked.xlsx"
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    book.write_bytes(header + "EncryptedPackage".encode("utf-16-le") + bytes(1024))
+    _assert_usage_error(app, tmp_path, book, "the workbook is password-protected")
+
+
+def test_a_missing_sheet(app: typer.Typer, tmp_path: Path, wsoa_book: openpyxl.Workbook) -> None:
+    del wsoa_book["Reviews"]
+    book = save(wsoa_book, tmp_path / "no-reviews.xlsx")
+    _assert_usage_error(app, tmp_path, book, f"{book}: no sheet 'Reviews'")
+
+
+def test_a_sheet_named_that_does_not_exist(app: typer.Typer, tmp_path: Path) -> None:
+    tracker = build_tracker(tmp_path / "tracker.xlsx")
+    _assert_usage_error(
+        app,
+        tmp_path,
+        tracker,
+        f"{tracker}: no sheet 'Tracker 2019' (sheets: 'WSoA Tracker', 'Guidance')",
+        "--sheet",
+        "Tracker 2019",
+        "--columns",
+        MAPPING,
+        *TRACKER_OPTIONS,
+    )
+
+
+def test_a_missing_column(app: typer.Typer, tmp_path: Path, wsoa_book: openpyxl.Workbook) -> None:
+    ws = wsoa_book["Actions"]
+    ws.delete_cols(column_of(ws, "Lead"))
+    book = save(wsoa_book, tmp_path / "no-lead.xlsx")
+    _assert_usage_error(
+        app, tmp_path, book, "Actions!A1: the header row has no column 'Lead' (for lead)"
+    )
+
+
+def test_a_tracker_missing_a_mapped_column(app: typer.Typer, tmp_path: Path) -> None:
+    tracker = build_tracker(tmp_path / "tracker.xlsx")
+    wb = openpyxl.load_workbook(tracker)
+    wb["WSoA Tracker"]["C4"] = "Officer"
+    save(wb, tracker)
+    _assert_usage_error(
+        app,
+        tmp_path,
+        tracker,
+        "'WSoA Tracker'!A4: the header row has no column 'Lead Officer' (for lead)",
+        "--columns",
+        MAPPING,
+        *TRACKER_OPTIONS,
+    )
+
+
+def test_no_header_row(app: typer.Typer, tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.title = "WSoA Tracker"
+    for row in range(1, 40):
+        wb.active.append([f"note {row}", "nothing like a header"])
+    book = save(wb, tmp_path / "headless.xlsx")
+    _assert_usage_error(
+        app,
+        tmp_path,
+        book,
+        "'WSoA Tracker': no header row found in the first 30 rows: looked for a row with "
+        "the headings 'Action Ref', 'Action', 'Lead Officer'",
+        "--columns",
+        MAPPING,
+        *TRACKER_OPTIONS,
+    )
+
+
+def test_a_missing_file_and_a_bad_mapping_file(app: typer.Typer, tmp_path: Path) -> None:
+    _assert_usage_error(app, tmp_path, tmp_path / "nowhere.xlsx", "nowhere.xlsx: no such file")
+    tracker = build_tracker(tmp_path / "tracker.xlsx")
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("colums:\n  id: Action Ref\n")
+    _assert_usage_error(
+        app,
+        tmp_path,
+        tracker,
+        f"{mapping}:1:1: unknown key 'colums': did you mean 'columns'?",
+        "--columns",
+        mapping,
+        *TRACKER_OPTIONS,
+    )
+
+
+def test_import_refuses_to_overwrite_without_force(
+    app: typer.Typer, tmp_path: Path, examples: dict[str, Plan]
+) -> None:
+    book = tmp_path / "wsoa.xlsx"
+    book.write_bytes(export_workbook(examples["wsoa-2018"]))
+    out = tmp_path / "wsoa.yaml"
+    out.write_text("precious\n")
+    code, _, err = run(app, "import", book, "-o", out)
+    assert code == 2
+    assert "already exists; use --force" in err
+    assert out.read_text() == "precious\n"
+    code, _, err = run(app, "import", book, "-o", out, "--force")
+    assert code == 0, err
+    assert model_of(out.read_text()) == examples["wsoa-2018"]
+
+
+# --------------------------------------------------------------------------- units
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2019-01-31", date(2019, 1, 31)),
+        ("31/01/2019", date(2019, 1, 31)),
+        ("31/1/2019", date(2019, 1, 31)),
+        ("1/2/2019", date(2019, 2, 1)),  # day first, always
+        ("31.01.2019", date(2019, 1, 31)),
+        ("31-01-2019", date(2019, 1, 31)),
+        ("31 Jan 2019", date(2019, 1, 31)),
+        ("31 January 2019", date(2019, 1, 31)),
+        ("31st January 2019", date(2019, 1, 31)),
+        ("Thursday 31 January 2019", date(2019, 1, 31)),
+        ("January 31, 2019", date(2019, 1, 31)),
+        (" 31 Sept 2019 ".replace("31", "30"), date(2019, 9, 30)),
+    ],
+)
+def test_dates_as_uk_trackers_write_them(text: str, expected: date) -> None:
+    assert parse_date_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("31/02/2019", "is not a real date"),
+        ("2019-02-30", "is not a real date"),
+        ("31/01/19", "2-digit year; write the year in full (e.g. 31/01/2019)"),
+        ("12/31/2019", "did you mean 31/12/2019?"),
+        ("Jan 2019", "names a month, not a day"),
+        ("end of March 2019", "names a month, not a day"),
+        ("Friday 31 January 2019", "31 January 2019 was a Thursday"),
+        ("Spring term", "is not a date"),
+        ("Q3 2019/20", "is not a date"),
+    ],
+)
+def test_dates_that_are_ambiguous_or_impossible(text: str, message: str) -> None:
+    with pytest.raises(
+        _Bad, match=message.replace("(", r"\(").replace(")", r"\)").replace("?", r"\?")
+    ):
+        parse_date_text(text)
+
+
+def test_date_cells() -> None:
+    assert read_date(datetime(2019, 1, 31, 0, 0)) == date(2019, 1, 31)
+    assert read_date(43496) == date(2019, 1, 31)  # a date whose format was lost
+    assert read_date(None) is None
+    assert read_date("  ") is None
+    with pytest.raises(_Bad, match="the number 7 is not a date"):
+        read_date(7)
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Complete", "complete"),
+        ("Completed", "complete"),
+        ("COMPLETE.", "complete"),
+        ("On track", "in-progress"),
+        ("In progress", "in-progress"),
+        ("in-progress", "in-progress"),
+        ("Not yet started", "not-started"),
+        ("Not Started", "not-started"),
+        ("not_started", "not-started"),
+        ("Cancelled", "withdrawn"),
+    ],
+)
+def test_statuses_as_people_write_them(text: str, status: str) -> None:
+    assert read_status(text, {}) == status
+
+
+@pytest.mark.parametrize(
+    ("text", "rag"),
+    [
+        ("G", "green"),
+        ("R", "red"),
+        ("A", "amber"),
+        ("Amber/Green", "amber-green"),
+        ("Green/Amber", "amber-green"),
+        ("A/G", "amber-green"),
+        ("AG", "amber-green"),
+        ("Red-Amber", "red-amber"),
+        ("green", "green"),
+        ("Not rated", None),
+        ("n/a", None),
+    ],
+)
+def test_rag_as_people_write_it(text: str, rag: str | None) -> None:
+    assert read_rag(text, {}) == rag
+
+
+def test_the_mapping_file_extends_and_overrides_the_tables() -> None:
+    mapping = load_mapping(MAPPING.read_bytes(), str(MAPPING))
+    assert read_status("complete - Awaiting evidence", mapping.statuses) == "in-progress"
+    assert read_rag("BLUE", mapping.rags) == "green"
+    assert read_rag("tbc", mapping.rags) is None
+    text = b"columns: {id: Ref}\nstatuses: {Complete: in-progress}\n"
+    override = load_mapping(text, "m.yaml")
+    assert read_status("Complete", override.statuses) == "in-progress"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (b"- just a list\n", "a column mapping must be a YAML mapping"),
+        (b"columns: {rescheduled: Changes}\n", "m.yaml:1:11: deadline changes cannot"),
+        (b"columns: {dew: Due}\n", "'dew' is not a field a column can fill: did you mean 'due'?"),
+        (
+            b"columns: {id: A}\nstatuses: {Done: finished}\n",
+            "m.yaml:2:18: 'finished' is not a status",
+        ),
+        (b"columns: {id: A}\nrags: {Blue: blue}\n", "'blue' is not a RAG rating"),
+        (b"columns: {id: A}\ncolumns: {id: B}\n", "duplicate key 'columns'"),
+        (b"columns: {id: A}\nupdate_date: sometime\n", "'sometime' is not a date"),
+    ],
+)
+def test_mapping_file_mistakes(text: bytes, message: str) -> None:
+    with pytest.raises(UsageError, match=message.replace("(", r"\(").replace("?", r"\?")):
+        load_mapping(text, "m.yaml")
+
+
+def test_progress_update_cells() -> None:
+    text = "02/11/2018 - Data agreed.\n  Analysis next.\n15 Jan 2019 (A/G): Draft out."
+    assert read_updates(text, {}, None) == [
+        {"date": date(2018, 11, 2), "note": "Data agreed.\n  Analysis next."},
+        {"date": date(2019, 1, 15), "rag": "amber-green", "note": "Draft out."},
+    ]
+    with pytest.raises(_Bad, match="this progress update has no date"):
+        read_updates("No date here.", {}, None)
+
+
+def test_tracker_import_in_the_library(tmp_path: Path) -> None:
+    tracker = build_tracker(tmp_path / "tracker.xlsx")
+    mapping = load_mapping(MAPPING.read_bytes(), "map.yaml")
+    details = {
+        "id": "t",
+        "local_area": "L",
+        "kind": "other",
+        "start": date(2018, 1, 1),
+        "end": date(2019, 12, 31),
+    }
+    result = import_workbook(
+        tracker.read_bytes(), name="t.xlsx", mapping=mapping, plan_details=details
+    )
+    assert result.ok, [p.line("t.xlsx") for p in result.problems]
+    assert (result.plan_id, result.areas, result.actions) == ("t", 1, 5)
+    # without a sheet name, the first sheet with the headings is found
+    result = import_workbook(
+        tracker.read_bytes(),
+        name="t.xlsx",
+        mapping=ColumnMap(
+            columns=mapping.columns,
+            rags=mapping.rags,
+            update_date=mapping.update_date,
+            area=mapping.area,
+        ),
+        plan_details=details,
+    )
+    assert result.ok
+
+
+def test_a_tracker_with_an_area_column_and_partner_names(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Actions"
+    ws.append(["Priority", "Priority title", "Ref", "Lead", "Organisation", "Due", "Status"])
+    ws.append(
+        [
+            "P1",
+            "Leadership",
+            "P1.1",
+            "Head of SEND",
+            "Testshire County Council",
+            datetime(2019, 3, 31),
+            "Not started",
+        ]
+    )
+    ws.append(
+        [
+            "P2",
+            "Health",
+            "P2.1",
+            "Designated Clinical Officer",
+            "ccg",
+            datetime(2019, 6, 30),
+            "On track",
+        ]
+    )
+    ws.append(["P1", None, "P1.2", "Head of SEND", None, datetime(2019, 9, 30), "In progress"])
+    mapping = ColumnMap(
+        columns={
+            "area": "Priority",
+            "area_title": "Priority title",
+            "id": "Ref",
+            "lead": "Lead",
+            "partner": "Organisation",
+            "due": "Due",
+            "status": "Status",
+        },
+        partners={"lcc": "Testshire County Council", "ccg": "Testshire CCG"},
+        area={"kind": "priority"},
+    )
+    details = {
+        "id": "p",
+        "local_area": "Testshire",
+        "kind": "improvement-plan",
+        "start": date(2019, 1, 1),
+        "end": date(2020, 12, 31),
+    }
+    result = import_workbook(
+        save(wb, tmp_path / "t.xlsx").read_bytes(),
+        name="t.xlsx",
+        mapping=mapping,
+        plan_details=details,
+    )
+    assert result.text is not None, [p.line("t.xlsx") for p in result.problems]
+    plan = model_of(result.text)
+    assert [(a.id, a.kind.value, a.title) for a in plan.areas] == [
+        ("P1", "priority", "Leadership"),
+        ("P2", "priority", "Health"),
+    ]
+    assert [a.id for a in plan.areas[0].actions] == ["P1.1", "P1.2"]
+    assert plan.areas[0].actions[0].partner == "lcc"  # named, read as its id
+    assert plan.areas[1].actions[0].partner == "ccg"
+    assert plan.partners == {"lcc": "Testshire County Council", "ccg": "Testshire CCG"}
+
+
+def test_long_records_round_trip_and_too_long_a_cell_is_refused(
+    examples: dict[str, Plan],
+) -> None:
+    plan = examples["wsoa-2018"]
+    area = plan.areas[0]
+    action = area.actions[0]
+    notes = tuple(
+        Update(date=date(2018, 7, 1) + timedelta(days=k), note=f"{k}: " + "progress " * 120)
+        for k in range(40)
+    )  # about 44,000 characters in all: the readable copy is shortened
+    long = action.model_copy(update={"updates": notes})
+    plan = plan.model_copy(
+        update={
+            "areas": (
+                area.model_copy(update={"actions": (long, *area.actions[1:])}),
+                *plan.areas[1:],
+            )
+        }
+    )
+    data = export_workbook(plan)
+    ws = read_back(data)["Actions"]
+    copy = ws.cell(row=2, column=column_of(ws, "Updates")).value
+    assert len(copy) <= 32_767
+    assert copy.endswith("… (more on the Updates sheet)")
+    result = import_workbook(data, name="long.xlsx")
+    assert result.text is not None, [p.line("long.xlsx") for p in result.problems]
+    assert model_of(result.text) == plan
+    too_long = long.model_copy(update={"title": "x" * 40_000})
+    plan = plan.model_copy(
+        update={"areas": (area.model_copy(update={"actions": (too_long,)}), *plan.areas[1:])}
+    )
+    with pytest.raises(UsageError, match="an Excel cell holds at most 32,767"):
+        export_workbook(plan)
