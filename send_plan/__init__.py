@@ -3,8 +3,8 @@
 The library is the product; the command line is a thin adapter over it. The
 public API is imported lazily, so that ``send-plan --version`` stays fast::
 
-    from send_plan import check, status, final_positions
-    result = check([Path("plans")])          # load and validate a portfolio
+    from send_plan import validate, status, final_positions
+    result = validate([Path("plans")])       # load and validate a portfolio
     report = status(result.portfolio, date(2019, 11, 1))
 """
 
@@ -14,15 +14,17 @@ from typing import Any
 
 __version__ = "0.1.0"
 
+#: public name -> (module, name there). ``validate`` is ``check.check``: a
+#: package attribute named ``check`` would be shadowed by the submodule.
 _API = {
-    "check": "send_plan.check",
-    "require_valid": "send_plan.check",
-    "status": "send_plan.tracking",
-    "final_positions": "send_plan.tracking",
-    "carry_forward": "send_plan.carry",
-    "json_schema": "send_plan.model",
-    "Plan": "send_plan.model",
-    "Finding": "send_plan.findings",
+    "validate": ("send_plan.check", "check"),
+    "require_valid": ("send_plan.check", "require_valid"),
+    "status": ("send_plan.tracking", "status"),
+    "final_positions": ("send_plan.tracking", "final_positions"),
+    "carry_forward": ("send_plan.carry", "carry_forward"),
+    "json_schema": ("send_plan.model", "json_schema"),
+    "Plan": ("send_plan.model", "Plan"),
+    "Finding": ("send_plan.findings", "Finding"),
 }
 
 __all__ = ["__version__", *_API]
@@ -32,5 +34,6 @@ def __getattr__(name: str) -> Any:
     if name in _API:
         from importlib import import_module
 
-        return getattr(import_module(_API[name]), name)
+        module, attribute = _API[name]
+        return getattr(import_module(module), attribute)
     raise AttributeError(f"module 'send_plan' has no attribute {name!r}")
