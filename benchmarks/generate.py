@@ -119,9 +119,17 @@ def make_action(rng: random.Random, ident: str, start: date, end: date) -> dict[
     return action
 
 
+#: Real plans have 4 priorities (an improvement plan) up to 2 fundamental
+#: failings and 12 areas of significant weakness (a written statement of action):
+#: a large plan has bigger areas, not more of them.
+MAX_AREAS = 14
+
+
 def make_plan(
-    rng: random.Random, plan_id: str, n_actions: int, *, area_size: int = 25
+    rng: random.Random, plan_id: str, n_actions: int, *, area_size: int | None = None
 ) -> dict[str, Any]:
+    if area_size is None:
+        area_size = max(25, -(-n_actions // MAX_AREAS))
     start = date(2019, 4, 1) + timedelta(days=rng.randrange(0, 365))
     end = start + timedelta(days=730)
     areas = []

@@ -45,7 +45,7 @@ def state_chart(areas: list[dict[str, Any]], title: str) -> bytes:
     labels = [a["id"] for a in areas][::-1]
     top_in, bottom_in = 0.65, 1.15  # title above; axis label and legend below
     height = min(0.42 * len(areas), 12) + top_in + bottom_in
-    fig = Figure(figsize=(10, height), dpi=110)
+    fig = Figure(figsize=(10, height), dpi=100)
     FigureCanvasAgg(fig)
     left, right = fig.subplots(1, 2, sharey=True)
     # fixed margins: a layout engine would cost a second full draw
@@ -114,7 +114,7 @@ def _stacked(
                 [] if ink == "white" else [patheffects.withStroke(linewidth=2, foreground="white")]
             )
             for y, (x, v) in enumerate(zip(left, values, strict=True)):
-                if v and v >= max(1, widest * 0.06):
+                if v and v >= max(1, widest * 0.08):
                     ax.text(
                         x + v / 2, y, str(v), ha="center", va="center", fontsize=7,
                         fontweight="bold", color=ink, path_effects=halo,
