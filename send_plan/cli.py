@@ -263,10 +263,12 @@ def status(
     from send_plan.tracking import Filters, State
     from send_plan.tracking import status as compute
 
+    # git first, while this process is small: starting a subprocess from a process
+    # holding a large portfolio costs far more
+    history = None if no_history else git_slips(_paths(paths))
     result = require_valid(_paths(paths))
     states = frozenset(State(s.value) for s in state or ())
     filters = Filters(plan=plan, area=area, lead=lead, partner=partner, states=states)
-    history = None if no_history else git_slips(_paths(paths))
     report = compute(result.portfolio, day, window=window, filters=filters, history=history)
     if format is StatusFormat.table:
         from send_plan.output import console, print_status
