@@ -127,3 +127,19 @@ def write_plan(tmp_path: Path) -> WritePlan:
         return path
 
     return write
+
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def assert_golden(name: str, actual: str) -> None:
+    """Compare a rendered document with tests/golden/NAME in full.
+
+    Regenerate after an intended change: UPDATE_GOLDEN=1 pytest
+    """
+    import os
+
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import assert_golden
 from docx import Document
 from docx.oxml.ns import qn
 from typer.testing import CliRunner
@@ -16,24 +16,16 @@ from send_plan.cli import app
 from send_plan.loader import load_text
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = Path(__file__).resolve().parent / "golden"
 PLANS = str(ROOT / "plans")
 ARGS = ["report", "appendix-b", PLANS, "--plan", "wsoa-2018", "--as-of", "2019-03-19"]
 runner = CliRunner()
-
-
-def _golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_appendix_b_matches_the_golden_file(fmt: str) -> None:
     result = runner.invoke(app, [*ARGS, "--format", fmt])
     assert result.exit_code == 0, result.stderr
-    _golden(f"appendix-b-wsoa-2018.{fmt}", result.stdout)
+    assert_golden(f"appendix-b-wsoa-2018.{fmt}", result.stdout)
 
 
 def test_markdown_totals_and_successor_titles() -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from conftest import assert_golden
 from docx import Document
 from docx.oxml.ns import qn
 from typer.testing import CliRunner
@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 from send_plan.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = Path(__file__).resolve().parent / "golden"
 PLANS = str(ROOT / "plans")
 PLAN = ["--plan", "send-improvement-plan-2019"]
 ARGS = ["report", "board-summary", PLANS, *PLAN, "--as-of", "2019-11-19"]
@@ -21,18 +20,11 @@ runner = CliRunner()
 OVERDUE = ["P2.9", "P3.12", "P1.9", "P3.19", "P4.1", "P2.13", "P1.17", "P3.21"]
 
 
-def _golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8")
-
-
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_board_summary_matches_the_golden_file(fmt: str) -> None:
     result = runner.invoke(app, [*ARGS, "--format", fmt])
     assert result.exit_code == 0, result.stderr
-    _golden(f"board-summary-2019-11-19.{fmt}", result.stdout)
+    assert_golden(f"board-summary-2019-11-19.{fmt}", result.stdout)
 
 
 def test_sections_and_numbers() -> None:
