@@ -182,11 +182,10 @@ class Counts:
 
     @classmethod
     def of(cls, actions: Iterable[TrackedAction]) -> Counts:
-        states: Counter[str] = Counter()
-        rag: Counter[str] = Counter()
-        for t in actions:
-            states[t.state.value] += 1
-            rag[t.action.rag.value if t.action.rag else "unrated"] += 1
+        actions = list(actions)
+        # StrEnum members are their text: they count and look up as keys directly
+        states: Counter[str] = Counter(t.state for t in actions)
+        rag: Counter[str] = Counter(t.action.rag or "unrated" for t in actions)
         return cls(
             {"total": sum(states.values()), **{s.value: states[s.value] for s in State}},
             {key: rag[key] for key in RAG_KEYS},
