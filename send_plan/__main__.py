@@ -1,3 +1,3 @@
-from send_plan.cli import main
+from send_plan.entry import main
 
 main()

@@ -450,9 +450,9 @@ def report(
         _check_report_output(output, force)
     worker = None
     if name is ReportName.board_summary and (format is ReportFormat.docx or output is not None):
-        from send_plan.render.chart import ChartWorker
+        from send_plan.render.chart import take_worker
 
-        worker = ChartWorker()  # imports matplotlib in a second process meanwhile
+        worker = take_worker()  # imports matplotlib in a second process meanwhile
     try:
         from send_plan.check import require_valid
         from send_plan.render.reports import REPORT_BY_NAME, render

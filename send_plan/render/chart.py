@@ -182,3 +182,19 @@ class ChartWorker:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
+
+
+_early: ChartWorker | None = None
+
+
+def start_early() -> None:
+    """Start the worker before anything else is imported (send_plan.entry)."""
+    global _early
+    _early = ChartWorker()
+
+
+def take_worker() -> ChartWorker:
+    """The worker started early, if any, else a new one."""
+    global _early
+    worker, _early = _early, None
+    return worker or ChartWorker()
