@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from send_plan.cli import (
+from send_plan.cli_common import (
     KindChoice,
     Paths,
     _paths,

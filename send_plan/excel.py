@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from send_plan.errors import UsageError
 from send_plan.findings import Finding
 from send_plan.loader import load_text, nearest
-from send_plan.model import ActionStatus, AreaKind, PlanKind, PlanStatus, Rag
+from send_plan.model import Action, ActionStatus, AreaKind, PlanKind, PlanStatus, Rag
 from send_plan.modelcheck import rag_canonical, suggest_value
 from send_plan.render.labels import RAG_FILL
 from send_plan.yamlout import dump, plan_data
@@ -167,25 +167,8 @@ PLAN_LIST_SHEETS: dict[str, dict[str, str]] = {
 
 #: Key order of the plan format, for the YAML written by import.
 PLAN_KEYS = (*PLAN_FIELDS, "board_meetings", "accountable")
-ACTION_KEYS = (
-    "id",
-    "title",
-    "lead",
-    "partner",
-    "delivery_plan",
-    "start",
-    "due",
-    "original_due",
-    "status",
-    "completed",
-    "withdrawn_reason",
-    "rag",
-    "measures",
-    "evidence",
-    "carried_from",
-    "rescheduled",
-    "updates",
-)
+#: The action's keys in the format's order, as the model declares them.
+ACTION_KEYS = tuple(f.alias or name for name, f in Action.model_fields.items())
 
 HEADER_SEARCH_ROWS = 30
 DATE_FORMAT = "dd/mm/yyyy"
