@@ -17,8 +17,8 @@ __version__ = "0.1.0"
 #: public name -> (module, name there). ``validate`` is ``check.check``: a
 #: package attribute named ``check`` would be shadowed by the submodule.
 _API = {
-    "validate": ("send_plan.check", "check"),
-    "require_valid": ("send_plan.check", "require_valid"),
+    "validate": ("send_plan.validation", "check"),
+    "require_valid": ("send_plan.validation", "require_valid"),
     "status": ("send_plan.tracking", "status"),
     "final_positions": ("send_plan.tracking", "final_positions"),
     "carry_forward": ("send_plan.carry", "carry_forward"),

@@ -9,12 +9,11 @@ from typing import Any
 
 from send_plan.errors import SendPlanError, UsageError
 from send_plan.findings import Finding
-from send_plan.loader import LoadedFile, load_text
-from send_plan.model import PLAN_ID_PATTERN, Plan, PlanKind, PlanStatus
-from send_plan.modelcheck import to_model
+from send_plan.model import PLAN_ID_PATTERN, Plan
 from send_plan.portfolio import Portfolio
-from send_plan.rules import run_rules
-from send_plan.tracking import Position, final_positions
+from send_plan.tracking import final_positions
+from send_plan.validation import CheckResult, check_text
+from send_plan.vocab import PlanKind, PlanStatus, Position
 from send_plan.yamlout import dump, plain
 
 #: What a carried action keeps; its updates and evidence stay with the old plan.
@@ -129,16 +128,22 @@ def _successor_kind(kind: PlanKind) -> PlanKind:
     return PlanKind.IMPROVEMENT_PLAN if kind is PlanKind.WRITTEN_STATEMENT_OF_ACTION else kind
 
 
+def blocking_findings(result: CheckResult, plan_id: str) -> list[Finding]:
+    """The errors that stop carrying ``plan_id`` forward.
+
+    Carrying forward is how a closed plan's dropped actions (E214) are repaired:
+    those errors do not stop it; any other error does.
+    """
+    return [
+        f for f in result.findings if f.is_error and not (f.code == "E214" and f.plan == plan_id)
+    ]
+
+
 def _self_check(portfolio: Portfolio, name: str, text: str, source_id: str) -> None:
-    """The new file must validate with the portfolio as it is."""
-    loaded: LoadedFile = load_text(name, text.encode())
-    to_model(loaded)
-    trial = Portfolio([*portfolio.files, loaded])
-    problems: list[Finding] = [f for f in loaded.findings if f.is_error]
-    problems += [
-        f
-        for f in run_rules(trial)
-        if f.is_error and (f.path == name or (f.code == "E214" and f.plan == source_id))
+    """The new file must validate with the portfolio as it is, and repair the source."""
+    result = check_text(name, text.encode(), portfolio=portfolio)
+    problems = [
+        f for f in result.errors() if f.path == name or (f.code == "E214" and f.plan == source_id)
     ]
     if problems:
         first = problems[0]

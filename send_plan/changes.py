@@ -391,7 +391,7 @@ def _action_changes(
 
 def judge_change(result: Any, paths: Sequence[Path], base_rev: str) -> Any:
     """``result`` (a CheckResult) with the change rules' findings against ``base_rev``."""
-    from send_plan.check import CheckResult
+    from send_plan.validation import CheckResult
 
     git = Git(paths[0])
     specs = git.pathspecs(paths)

@@ -99,8 +99,8 @@ def validate(
     ] = None,
 ) -> None:
     """Check plan files against the format and every rule; exit 1 on errors."""
-    from send_plan.check import check
     from send_plan.reporters import REPORTER_BY_NAME, summary_line
+    from send_plan.validation import check
 
     result = check(_paths(paths))
     if base is not None:
@@ -187,9 +187,10 @@ def status(
 ) -> None:
     """What is overdue, due before the next board, not started or carried forward."""
     day = parse_date(as_of, "--as-of") or today()
-    from send_plan.check import require_valid
-    from send_plan.tracking import Filters, State
+    from send_plan.tracking import Filters
     from send_plan.tracking import status as compute
+    from send_plan.validation import require_valid
+    from send_plan.vocab import State
 
     # git first, while this process is small: starting a subprocess from a process
     # holding a large portfolio costs far more
@@ -253,14 +254,13 @@ def carry_forward(
         raise typer.Exit(EXIT_USAGE)
     from dataclasses import replace
 
+    from send_plan.carry import blocking_findings
     from send_plan.carry import carry_forward as build
-    from send_plan.check import check
-    from send_plan.model import PlanKind
+    from send_plan.validation import check
+    from send_plan.vocab import PlanKind
 
     result = check(_paths(paths))
-    # Carrying forward is how a closed plan's dropped actions (E214) are repaired:
-    # those errors do not stop it; any other error does.
-    blocking = [f for f in result.findings if f.is_error and not _dropped_from(f, plan_id)]
+    blocking = blocking_findings(result, plan_id)
     if blocking:
         raise PlansInvalid(replace(result, findings=tuple(blocking)))
     successor = build(
@@ -287,10 +287,6 @@ def carry_forward(
     source = result.portfolio.plan(plan_id)
     if source is not None and source.plan.successor != to:
         say(f"next: set 'successor: {to}' in {plan_id}'s plan block when you close it")
-
-
-def _dropped_from(finding: Any, plan_id: str) -> bool:
-    return bool(finding.code == "E214" and finding.plan == plan_id)
 
 
 # --------------------------------------------------------------------------- report
@@ -374,8 +370,8 @@ def report(
 
         worker = take_worker()  # imports matplotlib in a second process meanwhile
     try:
-        from send_plan.check import require_valid
         from send_plan.render.reports import REPORT_BY_NAME, render
+        from send_plan.validation import require_valid
 
         result = require_valid(_paths(paths))
         options: dict[str, Any] = {}

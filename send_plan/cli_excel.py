@@ -25,8 +25,7 @@ from send_plan.cli_common import (
     today,
 )
 from send_plan.errors import EXIT_INVALID, EXIT_USAGE, PathError, UsageError
-
-_PLAN_SUFFIXES = (".yaml", ".yml")
+from send_plan.files import PLAN_SUFFIXES
 
 ComputedAsOf = Annotated[
     str | None,
@@ -65,9 +64,9 @@ def export(
     if output.suffix.lower() != ".xlsx":
         raise typer.BadParameter("give a file name ending .xlsx", param_hint="--output")
     _refuse_existing(output, force)
-    from send_plan.check import require_valid
     from send_plan.excel import export_workbook
     from send_plan.files import write_atomic
+    from send_plan.validation import require_valid
 
     result = require_valid(_paths(paths))
     plan = result.portfolio.plan(plan_id)
@@ -138,7 +137,7 @@ def import_(
         "end": parse_date(end, "--end"),
     }
     if output is not None:
-        if output.suffix.lower() not in _PLAN_SUFFIXES:
+        if output.suffix.lower() not in PLAN_SUFFIXES:
             raise typer.BadParameter(
                 "give a file name ending .yaml or .yml (plan files)", param_hint="--output"
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from send_plan.check import CheckResult
+    from send_plan.validation import CheckResult
 
 EXIT_OK = 0
 EXIT_INVALID = 1

@@ -29,10 +29,24 @@ from typing import TYPE_CHECKING, Any
 
 from send_plan.errors import UsageError
 from send_plan.findings import Finding
-from send_plan.loader import load_text, nearest
-from send_plan.model import Action, ActionStatus, AreaKind, PlanKind, PlanStatus, Rag
-from send_plan.modelcheck import rag_canonical, suggest_value
+from send_plan.loader import load_text
+from send_plan.model import Action
 from send_plan.render.labels import RAG_FILL
+from send_plan.vocab import (
+    NOT_A_STATUS,
+    RAG_WORDS,
+    STATUS_WORDS,
+    ActionStatus,
+    AreaKind,
+    PlanKind,
+    PlanStatus,
+    Rag,
+    nearest,
+    rag_canonical,
+    rag_key,
+    status_key,
+    suggest_value,
+)
 from send_plan.yamlout import dump, plan_data
 
 if TYPE_CHECKING:
@@ -198,67 +212,6 @@ MAX_ROW_LINES = 8
 COMPUTED_FILL = "EDEDED"
 
 # --------------------------------------------------------------------------- vocabularies
-
-#: How trackers write statuses -> the format's status. Keys are compared with case
-#: folded and spaces, hyphens and underscores treated alike (see docs/excel.md).
-STATUS_WORDS: dict[str, str] = {
-    "not started": "not-started",
-    "not yet started": "not-started",
-    "yet to start": "not-started",
-    "not begun": "not-started",
-    "planned": "not-started",
-    "to do": "not-started",
-    "in progress": "in-progress",
-    "on track": "in-progress",
-    "ongoing": "in-progress",
-    "started": "in-progress",
-    "underway": "in-progress",
-    "under way": "in-progress",
-    "in hand": "in-progress",
-    "complete": "complete",
-    "completed": "complete",
-    "done": "complete",
-    "finished": "complete",
-    "achieved": "complete",
-    "withdrawn": "withdrawn",
-    "cancelled": "withdrawn",
-    "canceled": "withdrawn",
-    "no longer required": "withdrawn",
-}
-#: Words that are not statuses: a state, or either of two statuses.
-_NOT_A_STATUS = {
-    "delayed": "a delayed action is in-progress or not-started",
-    "at risk": "an action at risk is in-progress or not-started",
-    "behind schedule": "an action behind schedule is in-progress or not-started",
-    "overdue": "overdue is worked out from the due date; the status is in-progress or not-started",
-    "open": "an open action is in-progress or not-started",
-    "closed": "a closed action is complete or withdrawn",
-}
-
-#: RAG ratings as trackers write them, beyond what the blend rule reads: any
-#: of red/amber/green (or R/A/G) alone or two of them joined by '/', '-' or a
-#: space, in either order ("Amber/Green", "G/A", "A-G") is read as the blend.
-RAG_WORDS: dict[str, str | None] = {
-    "ra": "red-amber",
-    "ar": "red-amber",
-    "ag": "amber-green",
-    "ga": "amber-green",
-    "not rated": None,
-    "unrated": None,
-    "n/a": None,
-    "na": None,
-    "none": None,
-    "-": None,
-}
-
-
-def _status_key(text: str) -> str:
-    return re.sub(r"[\s_\-]+", " ", text.strip().casefold()).strip(" .")
-
-
-def _rag_key(text: str) -> str:
-    return " ".join(text.strip().casefold().split())
-
 
 # --------------------------------------------------------------------------- problems
 
@@ -532,7 +485,7 @@ def read_status(value: Any, extra: Mapping[str, str]) -> str | None:
     text = read_text(value)
     if text is None or not text.strip():
         return None
-    key = _status_key(text)
+    key = status_key(text)
     if key in extra:
         return extra[key]
     if key.replace(" ", "-") in {s.value for s in ActionStatus}:
@@ -540,7 +493,7 @@ def read_status(value: Any, extra: Mapping[str, str]) -> str | None:
     if key in STATUS_WORDS:
         return STATUS_WORDS[key]
     choices = ", ".join(s.value for s in ActionStatus)
-    hint = _NOT_A_STATUS.get(key)
+    hint = NOT_A_STATUS.get(key)
     message = f"status '{text.strip()}' is not one I can read ({choices})"
     if hint:
         message += f": {hint}"
@@ -555,7 +508,7 @@ def read_rag(value: Any, extra: Mapping[str, str | None]) -> str | None:
     text = read_text(value)
     if text is None or not text.strip():
         return None
-    key = _rag_key(text)
+    key = rag_key(text)
     if key in extra:
         return extra[key]
     if key in RAG_WORDS:
@@ -1031,7 +984,7 @@ def load_mapping(raw: bytes, name: str) -> ColumnMap:
                 ("statuses", word),
                 f"'{status}' is not a status ({', '.join(s.value for s in ActionStatus)})",
             )
-        statuses[_status_key(word)] = status
+        statuses[status_key(word)] = status
     rags: dict[str, str | None] = {}
     for word, rag in mapping("rags").items():
         if rag is not None and rag not in {r.value for r in Rag}:
@@ -1040,7 +993,7 @@ def load_mapping(raw: bytes, name: str) -> ColumnMap:
                 f"'{rag}' is not a RAG rating ({', '.join(r.value for r in Rag)}, "
                 "or ~ for no rating)",
             )
-        rags[_rag_key(word)] = rag
+        rags[rag_key(word)] = rag
     area = mapping("area")
     for k in area:
         if k not in ("id", "kind", "title"):
@@ -1999,13 +1952,11 @@ class _Reader:
 
     def validate(self, text: str, output_name: str) -> None:
         """Validate the plan file as it would be written; each finding lands on its cell."""
-        from send_plan.modelcheck import to_model
-        from send_plan.portfolio import Portfolio
-        from send_plan.rules import run_rules
+        from send_plan.validation import check_text
 
-        loaded = load_text(output_name, text.encode("utf-8"))
-        to_model(loaded)
-        findings = [*loaded.findings, *run_rules(Portfolio([loaded]))]
+        result = check_text(output_name, text.encode("utf-8"))
+        loaded = result.portfolio.files[-1]
+        findings = list(result.findings)
         index = _PositionIndex(loaded.source.root())
         elsewhere = [f for f in findings if f.code in _OTHER_PLANS]
         if elsewhere:

@@ -1,13 +1,110 @@
-"""The one place that writes files: atomically, and never over a file unasked."""
+"""Files on disk: finding and reading plan files, and the one atomic writer.
+
+Reading: ``discover`` finds plan files under the paths given (files as given,
+folders searched recursively); ``read_bytes`` reads one within the size limit.
+Writing: ``write_atomic`` writes a file whole or not at all; ``refuse_existing``
+is the one check that an output would replace something the user has.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from send_plan.errors import PathError, RefusedOverwrite
+from send_plan.findings import Finding
+from send_plan.limits import MAX_FILE_BYTES
+
+PLAN_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True, slots=True)
+class PlanPath:
+    """A plan file found on disk: where it is, and how to name it to the user."""
+
+    path: Path
+    name: str
+
+
+def discover(paths: Sequence[Path]) -> tuple[list[PlanPath], list[Finding]]:
+    """Every plan file under ``paths``: files as given, folders searched recursively.
+
+    A path that does not exist is a :class:`PathError`. A file reached through a
+    symbolic link that leads outside its folder is skipped with a warning.
+    """
+    found: list[PlanPath] = []
+    skipped: list[Finding] = []
+    seen: set[Path] = set()
+    for given in paths:
+        if not given.exists():
+            raise PathError(f"{given}: no such file or folder")
+        if given.is_file():
+            candidates: Iterable[tuple[Path, str]] = [(given, given.as_posix())]
+            root = None
+        elif given.is_dir():
+            candidates = _walk(given)
+            root = given.resolve()
+        else:
+            raise PathError(f"{given}: not a file or folder")
+        for path, name in candidates:
+            real = path.resolve()
+            if real in seen:
+                continue
+            seen.add(real)
+            if root is not None and path.is_symlink() and not real.is_relative_to(root):
+                skipped.append(
+                    Finding(
+                        name,
+                        1,
+                        1,
+                        "W210",
+                        f"skipped: this link leads outside {given.as_posix()} (to {real})",
+                    )
+                )
+                continue
+            found.append(PlanPath(path, name))
+    return found, skipped
+
+
+def _walk(folder: Path) -> Iterator[tuple[Path, str]]:
+    base = folder.as_posix().rstrip("/")
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for filename in sorted(filenames):
+            if filename.startswith(".") or not filename.lower().endswith(PLAN_SUFFIXES):
+                continue
+            path = Path(dirpath, filename)
+            if not path.is_file():  # a dangling link or a special file
+                continue
+            rel = path.relative_to(folder).as_posix()
+            yield path, (rel if base == "." else f"{base}/{rel}")
+
+
+def read_bytes(plan_path: PlanPath) -> bytes:
+    try:
+        size = plan_path.path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return b""  # refused by load_text below, without reading it
+        return plan_path.path.read_bytes()
+    except OSError as exc:
+        raise PathError(f"{plan_path.name}: cannot read: {exc.strerror or exc}") from None
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def refuse_existing(path: Path, *, force: bool = False) -> None:
+    """The one check before an output is written: never a folder, and never a file
+    that exists unless ``force`` is given. Commands call it before any work, so a
+    refusal costs nothing; the writer calls it again at the moment of writing."""
+    if path.is_dir():
+        raise PathError(f"{path}: is a folder; give a file name")
+    if path.exists() and not force:
+        raise RefusedOverwrite(f"{path} already exists; use --force to replace it")
 
 
 def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
@@ -16,10 +113,7 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
     The file appears whole or not at all: an interrupted or failed write leaves
     any earlier file untouched and no temporary file behind.
     """
-    if path.is_dir():
-        raise PathError(f"{path}: is a folder; give a file name")
-    if path.exists() and not force:
-        raise RefusedOverwrite(f"{path} already exists; use --force to replace it")
+    refuse_existing(path, force=force)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise PathError(f"{path}: the folder {folder} does not exist")

@@ -104,6 +104,10 @@ class Finding:
     message: str
     plan: str | None = None
     object: str | None = None
+    #: Where in the plan's data, as keys and list indexes (("areas", 0, "actions",
+    #: 2, "due")); empty for problems of the file itself. Lets a reader of another
+    #: source (a workbook) map the finding back to its own places.
+    key_path: tuple[str | int, ...] = ()
 
     @property
     def severity(self) -> Severity:

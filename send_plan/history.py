@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from send_plan.errors import SendPlanError
-from send_plan.loader import PLAN_SUFFIXES
+from send_plan.files import PLAN_SUFFIXES
 
 CACHE_VERSION = 3
 #: Read only: no optional index refresh, no fetching in partial clones.
@@ -233,16 +233,13 @@ class Git:
 
 def digest(name: str, data: bytes) -> dict[str, Any]:
     """A plan file version reduced to what history needs, or why it is invalid."""
-    from send_plan.loader import load_text
-    from send_plan.modelcheck import to_model
-    from send_plan.portfolio import Portfolio
-    from send_plan.rules import run_rules
+    from send_plan.validation import check_text
 
-    loaded = load_text(name, data)
-    to_model(loaded)
-    errors = [f for f in loaded.findings if f.is_error]
-    if loaded.plan is not None and not errors:
-        errors = [f for f in run_rules(Portfolio([loaded])) if f.is_error and f.code != "E214"]
+    # A closed plan read alone always looks as if it dropped what its successor
+    # carries (E214): history judges each version on its own.
+    result = check_text(name, data, ignore={"E214"})
+    loaded = result.portfolio.files[-1]
+    errors = result.errors()
     if errors or loaded.plan is None or loaded.partial:
         first = errors[0] if errors else None
         return {

@@ -16,19 +16,16 @@ How it stays fast and safe:
 
 from __future__ import annotations
 
-import difflib
-import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from send_plan.errors import PathError
 from send_plan.findings import Finding
+from send_plan.limits import MAX_ALIAS_EXPANSION, MAX_FILE_BYTES
 
 _YAML = "tag:yaml.org,2002:"
 _STR = _YAML + "str"
@@ -77,28 +74,6 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
         pass
 
 
-PLAN_SUFFIXES = (".yaml", ".yml")
-
-
-def _limit(name: str, default: int) -> int:
-    """A limit from the environment; a value that is not a positive whole number
-    is ignored with a message, never a crash."""
-    text = os.environ.get(name)
-    if text is None:
-        return default
-    try:
-        value = int(text)
-        if value > 0:
-            return value
-    except ValueError:
-        pass
-    sys.stderr.write(f"send-plan: ignoring {name}={text!r}: not a positive whole number\n")
-    return default
-
-
-#: Limits, stated in docs/limits.md. Environment variables override them.
-MAX_FILE_BYTES = _limit("SEND_PLAN_MAX_FILE_BYTES", 64 * 1024 * 1024)
-MAX_ALIAS_EXPANSION = _limit("SEND_PLAN_MAX_ALIAS_EXPANSION", 10_000)
 #: libyaml refuses nesting deeper than 1,000 levels; the walk must reach that far.
 _WALK_RECURSION = 3 * 1000 + 200
 #: Node graphs are kept (for finding positions without parsing again) up to this
@@ -109,81 +84,6 @@ _retained = 0
 _PLAIN_TAGS = frozenset(
     _YAML + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 )
-
-
-# --------------------------------------------------------------------------- files
-
-
-@dataclass(frozen=True, slots=True)
-class PlanPath:
-    """A plan file found on disk: where it is, and how to name it to the user."""
-
-    path: Path
-    name: str
-
-
-def discover(paths: Sequence[Path]) -> tuple[list[PlanPath], list[Finding]]:
-    """Every plan file under ``paths``: files as given, folders searched recursively.
-
-    A path that does not exist is a :class:`PathError`. A file reached through a
-    symbolic link that leads outside its folder is skipped with a warning.
-    """
-    found: list[PlanPath] = []
-    skipped: list[Finding] = []
-    seen: set[Path] = set()
-    for given in paths:
-        if not given.exists():
-            raise PathError(f"{given}: no such file or folder")
-        if given.is_file():
-            candidates: Iterable[tuple[Path, str]] = [(given, given.as_posix())]
-            root = None
-        elif given.is_dir():
-            candidates = _walk(given)
-            root = given.resolve()
-        else:
-            raise PathError(f"{given}: not a file or folder")
-        for path, name in candidates:
-            real = path.resolve()
-            if real in seen:
-                continue
-            seen.add(real)
-            if root is not None and path.is_symlink() and not real.is_relative_to(root):
-                skipped.append(
-                    Finding(
-                        name,
-                        1,
-                        1,
-                        "W210",
-                        f"skipped: this link leads outside {given.as_posix()} (to {real})",
-                    )
-                )
-                continue
-            found.append(PlanPath(path, name))
-    return found, skipped
-
-
-def _walk(folder: Path) -> Iterator[tuple[Path, str]]:
-    base = folder.as_posix().rstrip("/")
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for filename in sorted(filenames):
-            if filename.startswith(".") or not filename.lower().endswith(PLAN_SUFFIXES):
-                continue
-            path = Path(dirpath, filename)
-            if not path.is_file():  # a dangling link or a special file
-                continue
-            rel = path.relative_to(folder).as_posix()
-            yield path, (rel if base == "." else f"{base}/{rel}")
-
-
-def read_bytes(plan_path: PlanPath) -> bytes:
-    try:
-        size = plan_path.path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return b""  # refused by load_text below, without reading it
-        return plan_path.path.read_bytes()
-    except OSError as exc:
-        raise PathError(f"{plan_path.name}: cannot read: {exc.strerror or exc}") from None
 
 
 # --------------------------------------------------------------------------- source
@@ -278,8 +178,9 @@ class LoadedFile:
         raw: bool = False,
     ) -> Finding:
         """A finding at ``loc`` in the model (or, with ``raw``, in the raw data)."""
-        line, column = self.source.position(loc if raw else self.original_loc(loc), key=key)
-        return Finding(self.name, line, column, code, message, self.plan_id, obj)
+        where = tuple(loc if raw else self.original_loc(loc))
+        line, column = self.source.position(where, key=key)
+        return Finding(self.name, line, column, code, message, self.plan_id, obj, where)
 
     def original_loc(self, loc: Sequence[str | int]) -> Sequence[str | int]:
         """Where ``loc`` in a partial plan lies in the file itself."""
@@ -558,15 +459,3 @@ class _Builder:
                 "YAML would silently keep only one value; remove or merge one of them",
             )
         )
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def nearest(word: str, choices: Iterable[str]) -> str | None:
-    """The closest valid spelling of ``word``, if any is close."""
-    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    if matches:
-        return matches[0]
-    lowered = {c.lower(): c for c in choices}
-    return lowered.get(word.lower())

@@ -15,62 +15,13 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
+from send_plan.vocab import ActionStatus, AreaKind, PlanKind, PlanStatus, Rag
+
 SCHEMA_VERSION = 1
 
 PLAN_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 ACTION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 CARRIED_FROM_PATTERN = r"^[a-z0-9][a-z0-9-]*/[A-Za-z0-9][A-Za-z0-9._-]*$"
-
-
-class PlanKind(StrEnum):
-    WRITTEN_STATEMENT_OF_ACTION = "written-statement-of-action"
-    ACCELERATED_PROGRESS_PLAN = "accelerated-progress-plan"
-    IMPROVEMENT_PLAN = "improvement-plan"
-    PRIORITY_ACTION_PLAN = "priority-action-plan"
-    OTHER = "other"
-
-
-class PlanStatus(StrEnum):
-    DRAFT = "draft"
-    ACTIVE = "active"
-    CLOSED = "closed"
-
-
-class AreaKind(StrEnum):
-    FUNDAMENTAL_FAILING = "fundamental-failing"
-    SIGNIFICANT_WEAKNESS = "significant-weakness"
-    PRIORITY = "priority"
-    PRIORITY_ACTION = "priority-action"
-    AREA_FOR_IMPROVEMENT = "area-for-improvement"
-    OTHER = "other"
-
-
-class Rag(StrEnum):
-    """RAG ratings, worst to best (the declaration order is the ranking)."""
-
-    RED = "red"
-    RED_AMBER = "red-amber"
-    AMBER = "amber"
-    AMBER_GREEN = "amber-green"
-    GREEN = "green"
-
-    @property
-    def rank(self) -> int:
-        return _RAG_ORDER.index(self)
-
-
-_RAG_ORDER = list(Rag)
-
-
-class ActionStatus(StrEnum):
-    NOT_STARTED = "not-started"
-    IN_PROGRESS = "in-progress"
-    COMPLETE = "complete"
-    WITHDRAWN = "withdrawn"
-
-    @property
-    def is_open(self) -> bool:
-        return self in (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

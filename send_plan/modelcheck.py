@@ -11,8 +11,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from send_plan.findings import Finding
-from send_plan.loader import LoadedFile, nearest
-from send_plan.model import MODEL_BY_CONTEXT, SCHEMA_VERSION, VOCABULARY, Plan, Rag
+from send_plan.loader import LoadedFile
+from send_plan.model import MODEL_BY_CONTEXT, SCHEMA_VERSION, VOCABULARY, Plan
+from send_plan.vocab import nearest, rag_canonical, status_hint, suggest_value
 
 Loc = tuple[str | int, ...]
 
@@ -174,54 +175,6 @@ def _show(value: Any) -> str:
     return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
-def rag_canonical(value: str) -> str | None:
-    """The canonical spelling of a RAG rating written another way, if there is one."""
-    words = [w for w in re.split(r"[\s_/\\,&+-]+", value.strip().lower()) if w]
-    words = [{"r": "red", "a": "amber", "g": "green"}.get(w, w) for w in words]
-    ranked = [r for r in Rag if r.value in words]
-    if not words or len(ranked) != len(set(words)) or len(ranked) > 2:
-        return None
-    if len(ranked) == 1:
-        return ranked[0].value
-    low, high = sorted(ranked, key=lambda r: r.rank)
-    combined = f"{low.value}-{high.value}"
-    return combined if combined in {r.value for r in Rag} else None
-
-
-#: How people write statuses in trackers, to suggest the word the format uses.
-_SYNONYMS = {
-    "done": "complete",
-    "completed": "complete",
-    "finished": "complete",
-    "achieved": "complete",
-    "ongoing": "in-progress",
-    "started": "in-progress",
-    "open": "in-progress",
-    "on-track": "in-progress",
-    "in-hand": "in-progress",
-    "not-yet-started": "not-started",
-    "planned": "not-started",
-    "cancelled": "withdrawn",
-    "canceled": "withdrawn",
-    "removed": "withdrawn",
-    "dropped": "withdrawn",
-    "open-plan": "active",
-    "live": "active",
-    "finalised": "closed",
-}
-
-
-def suggest_value(text: str, choices: list[str]) -> str | None:
-    """The vocabulary word ``text`` most likely means, if any."""
-    normal = re.sub(r"[\s_]+", "-", text.strip().lower())
-    if normal in choices:
-        return normal
-    synonym = _SYNONYMS.get(normal)
-    if synonym in choices:
-        return synonym
-    return nearest(text, choices)
-
-
 def _vocabulary(field: str, context: str) -> list[str] | None:
     enum = VOCABULARY.get(f"{field}@{context}") or VOCABULARY.get(field)
     return [m.value for m in enum] if enum else None
@@ -262,9 +215,12 @@ def _translate(loaded: LoadedFile, data: dict[str, Any], err: Any) -> Finding:
         if canonical:
             message = f"{field} {text!r} is not written the canonical way: write '{canonical}'"
         else:
-            guess = suggest_value(text, choices)
             message = f"{field} {_show(value)} is not one of {', '.join(choices)}"
-            if guess:
+            hint = status_hint(text) if (field, context) == ("status", "action") else None
+            guess = None if hint else suggest_value(text, choices)
+            if hint:
+                message += f": {hint}"
+            elif guess:
                 message += f": did you mean '{guess}'?"
     elif kind == "date_format" and value is None:
         code = "E109"
@@ -299,7 +255,7 @@ def _translate(loaded: LoadedFile, data: dict[str, Any], err: Any) -> Finding:
         else:
             message = f"{label}: {err['msg']}"
     line, column = loaded.source.position(where, key=key)
-    return Finding(loaded.name, line, column, code, message, loaded.plan_id, obj)
+    return Finding(loaded.name, line, column, code, message, loaded.plan_id, obj, tuple(where))
 
 
 def _pattern_message(field: str, loc: Loc, value: Any) -> str:

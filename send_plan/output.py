@@ -10,7 +10,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from send_plan.tracking import PlanSummary, State, Status, TrackedAction
+from send_plan.tracking import PlanSummary, Status, TrackedAction
+from send_plan.vocab import State
 
 RAG_STYLE = {
     "red": "bold white on red3",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from send_plan.check import CheckResult
 from send_plan.findings import Finding
+from send_plan.validation import CheckResult
 
 
 def finding_line(f: Finding) -> str:

@@ -10,7 +10,8 @@ import io
 import json
 from collections.abc import Callable
 
-from send_plan.tracking import State, Status
+from send_plan.tracking import Status
+from send_plan.vocab import State
 
 CSV_FIELDS = (
     "plan",

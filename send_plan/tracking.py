@@ -13,40 +13,15 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from enum import StrEnum
 from typing import Any
 
 from send_plan.errors import UsageError
-from send_plan.model import Action, ActionStatus, Area, Plan, PlanKind, PlanStatus, Rag, Review
+from send_plan.model import Action, Area, Plan, Review
 from send_plan.portfolio import Portfolio
+from send_plan.vocab import RAG_KEYS, ActionStatus, PlanKind, PlanStatus, Position, State
 
 DEFAULT_WINDOW_DAYS = 28
 REVISIT_MONTHS = 18
-
-
-class State(StrEnum):
-    """An action's state on the as-of date, in the spec's order of precedence."""
-
-    COMPLETE = "complete"
-    WITHDRAWN = "withdrawn"
-    CARRIED_FORWARD = "carried-forward"
-    OVERDUE = "overdue"
-    DUE_SOON = "due-soon"
-    ON_TRACK = "on-track"
-
-
-RAG_KEYS = (*(r.value for r in Rag), "unrated")
-
-
-class Position(StrEnum):
-    """Where an action stands when its plan ends (Appendix B's 'summary position')."""
-
-    COMPLETE = "complete"
-    WITHDRAWN = "withdrawn"
-    CARRIED_FORWARD = "carried-forward"
-    DROPPED = "dropped"  # open, not carried, and the plan is closed
-    UNRESOLVED = "unresolved"  # open, closed plan, its named successor was not read
-    OPEN = "open"  # open, not carried, and the plan has not closed yet
 
 
 def position_of(action: Action, carried_to: Sequence[object], *, closed: bool) -> Position:

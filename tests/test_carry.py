@@ -11,11 +11,12 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from send_plan.check import check, require_valid
 from send_plan.cli import app
 from send_plan.errors import RefusedOverwrite
 from send_plan.files import write_atomic
-from send_plan.tracking import Position, final_positions
+from send_plan.tracking import final_positions
+from send_plan.validation import check, require_valid
+from send_plan.vocab import Position
 
 ROOT = Path(__file__).resolve().parent.parent
 WSOA = ROOT / "plans" / "wsoa-2018.yaml"

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from send_plan.check import load_portfolio
 from send_plan.cli import app
+from send_plan.validation import load_portfolio
 
 EXAMPLES = Path(__file__).resolve().parent / "example-files"
 EXPECT = re.compile(rb"^#\s*expect:\s*([EW]\d{3})\s+(\d+):(\d+)\s*$", re.MULTILINE)

@@ -18,7 +18,6 @@ from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
 from send_plan import cli_excel
-from send_plan.check import require_valid
 from send_plan.errors import UsageError
 from send_plan.excel import (
     ACTION_COLUMNS,
@@ -36,9 +35,11 @@ from send_plan.excel import (
     read_updates,
 )
 from send_plan.loader import load_text
-from send_plan.model import ActionStatus, Plan, Rag, Update
+from send_plan.model import Plan, Update
 from send_plan.modelcheck import to_model
 from send_plan.render.labels import RAG_FILL
+from send_plan.validation import require_valid
+from send_plan.vocab import ActionStatus, Rag
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "plans"

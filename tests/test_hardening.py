@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from send_plan.cli import app
-from send_plan.loader import MAX_FILE_BYTES
+from send_plan.limits import MAX_FILE_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
 WSOA = (ROOT / "plans" / "wsoa-2018.yaml").read_text(encoding="utf-8")

@@ -16,11 +16,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from send_plan import loader
-from send_plan.check import check
+from send_plan import files, loader
 from send_plan.findings import CODES
 from send_plan.loader import LoadedFile, load_text
 from send_plan.modelcheck import to_model
+from send_plan.validation import check
 
 PLAN = """\
 schema_version: 1
@@ -564,7 +564,7 @@ def test_discover_finds_plan_files_recursively(tmp_path: Path) -> None:
         (tmp_path / name).write_text(PLAN)
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "e.yaml").write_text(PLAN)
-    found, skipped = loader.discover([tmp_path])
+    found, skipped = files.discover([tmp_path])
     base = tmp_path.as_posix()
     assert [p.name for p in found] == [
         f"{base}/C.YAML",
@@ -578,7 +578,7 @@ def test_discover_finds_plan_files_recursively(tmp_path: Path) -> None:
 def test_a_file_given_by_name_is_read_whatever_its_suffix(tmp_path: Path) -> None:
     path = tmp_path / "plan.txt"
     path.write_text(PLAN)
-    found, _ = loader.discover([path])
+    found, _ = files.discover([path])
     assert [p.name for p in found] == [path.as_posix()]
 
 
@@ -586,7 +586,7 @@ def test_links_inside_the_folder_are_read_once(tmp_path: Path) -> None:
     (tmp_path / "plan.yaml").write_text(PLAN)
     (tmp_path / "alias.yaml").symlink_to(tmp_path / "plan.yaml")
     (tmp_path / "dangling.yaml").symlink_to(tmp_path / "gone.yaml")
-    found, skipped = loader.discover([tmp_path])
+    found, skipped = files.discover([tmp_path])
     assert len(found) == 1  # one file, whichever of its two names
     assert Path(found[0].name).name in ("alias.yaml", "plan.yaml")
     assert skipped == []
@@ -631,7 +631,7 @@ def test_plain_nulls_and_empty_values_are_null() -> None:
 
 
 def test_an_empty_list_key_is_an_empty_list(tmp_path: Path) -> None:
-    from send_plan.check import check
+    from send_plan.validation import check
 
     (tmp_path / "p.yaml").write_text(
         "schema_version: 1\nplan: {id: p, local_area: X, kind: other, start: 2019-01-01,"

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from send_plan.check import check, load_portfolio
 from send_plan.rules.privacy import children_identifiers, is_nhs_number, is_upn
+from send_plan.validation import check, load_portfolio
 
 # Reference implementations written from domain.md, independently of the code.
 

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from conftest import DELETE, WritePlan
 
-from send_plan.check import check, load_portfolio
 from send_plan.findings import Finding
-from send_plan.modelcheck import rag_canonical, suggest_value
 from send_plan.portfolio import Portfolio
 from send_plan.rules import RULES, coherence, identity, references
+from send_plan.validation import check, load_portfolio
+from send_plan.vocab import rag_canonical, suggest_value
 
 
 def action(ident: str, **fields: Any) -> dict[str, Any]:

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 import yaml
 
-from send_plan.check import require_valid
 from send_plan.errors import UsageError
-from send_plan.tracking import Filters, State, add_months, status
+from send_plan.tracking import Filters, add_months, status
+from send_plan.validation import require_valid
+from send_plan.vocab import State
 
 AS_OF = date(2019, 3, 19)
 

@@ -25,12 +25,11 @@ from send_plan.render.labels import (
 )
 from send_plan.tracking import (
     FinalPosition,
-    Position,
-    State,
     TrackedAction,
     final_positions,
     track_plan,
 )
+from send_plan.vocab import Position, State
 
 
 def _iso(value: date | None) -> str | None:

@@ -8,8 +8,8 @@ from datetime import date
 
 from send_plan.findings import Finding
 from send_plan.loader import LoadedFile
-from send_plan.model import ActionStatus, PlanStatus, Rag
 from send_plan.portfolio import Portfolio
+from send_plan.vocab import ActionStatus, PlanStatus, Rag
 
 
 def _plans(portfolio: Portfolio) -> Iterator[LoadedFile]:

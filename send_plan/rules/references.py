@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from send_plan.findings import Finding
-from send_plan.loader import nearest
-from send_plan.model import ActionStatus, PlanStatus
 from send_plan.portfolio import Portfolio
+from send_plan.vocab import ActionStatus, PlanStatus, nearest
 
 
 def _unknown_partner(partner: str, known: list[str]) -> str:

@@ -1,16 +1,23 @@
-"""Load and validate a portfolio: every file, every rule, all findings, one result."""
+"""The one validation pipeline: bytes -> loader -> model -> rules -> CheckResult.
+
+Every path that validates a plan goes through here: ``validate`` on files, a
+successor written by carry-forward, a plan read from a workbook, a version read
+from git. Findings are collected, never raised one at a time; the caller decides
+what they mean (an exit code, a refusal, a skipped version).
+"""
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from send_plan.errors import PlansInvalid
+from send_plan.files import PlanPath, discover, read_bytes
 from send_plan.findings import Finding
-from send_plan.loader import LoadedFile, PlanPath, discover, load_text, read_bytes
+from send_plan.loader import LoadedFile, load_text
 from send_plan.modelcheck import to_model
 from send_plan.portfolio import Portfolio
 from send_plan.rules import run_rules
@@ -31,6 +38,9 @@ class CheckResult:
     @property
     def warning_count(self) -> int:
         return len(self.findings) - self.error_count
+
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_error]
 
     @property
     def ok(self) -> bool:
@@ -85,6 +95,27 @@ def check_portfolio(portfolio: Portfolio, extra: Sequence[Finding] = ()) -> Chec
         findings.extend(run_rules(portfolio))
     findings.sort(key=Finding.sort_key)
     return CheckResult(tuple(portfolio.names), tuple(findings), portfolio)
+
+
+def check_text(
+    name: str,
+    data: bytes,
+    *,
+    portfolio: Portfolio | None = None,
+    ignore: Collection[str] = (),
+) -> CheckResult:
+    """Validate one file's bytes as if it were read beside ``portfolio``.
+
+    The result holds every finding of the file and of the rules run over the
+    portfolio with the file added (codes in ``ignore`` left out); its portfolio
+    is that trial portfolio, the new file last.
+    """
+    loaded = load_text(name, data)
+    to_model(loaded)
+    trial = Portfolio([*(portfolio.files if portfolio else ()), loaded])
+    findings = [*loaded.findings, *run_rules(trial)]
+    kept = sorted((f for f in findings if f.code not in ignore), key=Finding.sort_key)
+    return CheckResult(tuple(trial.names), tuple(kept), trial)
 
 
 def check(paths: Sequence[Path] = DEFAULT_PATHS) -> CheckResult:
