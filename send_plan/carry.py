@@ -53,15 +53,13 @@ def carry_forward(
     name: str = "<new plan>",
 ) -> Successor | None:
     """The YAML of a draft successor plan, or None when nothing is left to carry."""
-    source_file = portfolio.plans.get(source_id)
     # the source may be closed with its open actions dropped: that is what this repairs
-    if source_file is None:
-        known = ", ".join(sorted(portfolio.plans)) or "none"
-        raise UsageError(f"no plan '{source_id}' among the files read (plans: {known})")
-    source: Plan = source_file.plan
+    source: Plan = portfolio.require_plan(source_id)
+    source_file = portfolio.plans[source_id]
     if not re.fullmatch(PLAN_ID_PATTERN, new_id):
         raise UsageError(
-            f"--to '{new_id}' is not a plan id: use lower-case letters, digits and hyphens"
+            f"the new plan's id '{new_id}' is not a plan id: use lower-case letters, "
+            "digits and hyphens"
         )
     if new_id in portfolio.known_ids:
         raise UsageError(f"plan id '{new_id}' is already used in the portfolio; choose another")

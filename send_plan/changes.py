@@ -338,7 +338,9 @@ def change_findings(files: Sequence[LoadedFile], base: Snapshot) -> Iterator[Fin
 def _action_changes(
     f: LoadedFile, before: dict[str, Any], now: dict[str, Any], base: Commit
 ) -> Iterator[Finding]:
-    places = {a.id: (i, j) for i, _, j, a in f.plan.iter_actions()}
+    plan = f.plan
+    assert plan is not None  # judged only when the file validated
+    places = {a.id: (i, j) for i, _, j, a in plan.iter_actions()}
     was, current = before["actions"], now["actions"]
     added = [a for a in current if a not in was]
     for action_id, old in was.items():
@@ -356,7 +358,7 @@ def _action_changes(
                 )
             elif before["status"] != "draft":
                 area_index = next(
-                    (i for i, area in enumerate(f.plan.areas) if area.id == old["area"]), None
+                    (i for i, area in enumerate(plan.areas) if area.id == old["area"]), None
                 )
                 loc: tuple[str | int, ...] = (
                     ("areas", area_index, "id") if area_index is not None else ("areas",)

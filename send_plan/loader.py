@@ -19,13 +19,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from send_plan.findings import Finding
 from send_plan.limits import MAX_ALIAS_EXPANSION, MAX_FILE_BYTES
+
+if TYPE_CHECKING:
+    from send_plan.model import Plan
 
 _YAML = "tag:yaml.org,2002:"
 _STR = _YAML + "str"
@@ -146,7 +149,7 @@ class LoadedFile:
 
     source: Source
     data: dict[str, Any] | None = None
-    plan: Any = None  # send_plan.model.Plan, imported lazily
+    plan: Plan | None = None
     findings: list[Finding] = field(default_factory=list)
     #: Set when ``plan`` holds only the areas and actions that validated; the maps
     #: lead from the partial plan's indexes back to the file's.

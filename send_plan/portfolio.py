@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from send_plan.errors import UsageError
 from send_plan.loader import LoadedFile
 from send_plan.model import Action, Plan
+from send_plan.words import listed
 
 ActionRef = tuple[str, str]  # (plan id, action id)
+
+
+class PlanNotFound(UsageError):
+    """No valid plan with the id asked for, or no id given and several plans read.
+
+    Carries what the command line needs to name its own option in the message.
+    """
+
+    def __init__(self, message: str, *, plan_id: str | None, known: Sequence[str]) -> None:
+        super().__init__(message)
+        self.plan_id = plan_id
+        self.known = tuple(known)
 
 
 @dataclass
@@ -29,6 +43,18 @@ class Portfolio:
                 out.setdefault(f.plan.plan.id, f)
         return out
 
+    def modelled(self) -> Iterator[tuple[LoadedFile, Plan]]:
+        """Every file that has a model, partial ones included, with its model."""
+        for f in self.files:
+            if f.plan is not None:
+                yield f, f.plan
+
+    def valid(self) -> Iterator[tuple[LoadedFile, Plan]]:
+        """The wholly valid plans (first file per id), each with its file."""
+        for f in self.plans.values():
+            assert f.plan is not None  # only modelled files are in ``plans``
+            yield f, f.plan
+
     @cached_property
     def known_ids(self) -> set[str]:
         """Every plan id written in a file read, valid or not."""
@@ -39,8 +65,8 @@ class Portfolio:
         return f.plan if f is not None else None
 
     def valid_plans(self) -> Iterator[Plan]:
-        for f in self.plans.values():
-            yield f.plan
+        for _, plan in self.valid():
+            yield plan
 
     @cached_property
     def carried_to(self) -> dict[ActionRef, list[ActionRef]]:
@@ -66,5 +92,25 @@ class Portfolio:
     def read_list(self) -> str:
         """The files read, for messages about plans that are not among them."""
         names = self.names
-        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-        return f"files read: {shown}" if names else "no files read"
+        return f"files read: {listed(names, 5)}" if names else "no files read"
+
+    def require_plan(self, plan_id: str | None) -> Plan:
+        """The valid plan ``plan_id``; with None, the only plan read.
+
+        Raises :class:`PlanNotFound` (which names the plans read) otherwise.
+        """
+        ids = list(self.plans)
+        if plan_id is None:
+            if len(ids) == 1:
+                plan_id = ids[0]
+            raise PlanNotFound(
+                f"several plans were read ({listed(ids)}); say which one", plan_id=None, known=ids
+            )
+        found = self.plan(plan_id)
+        if found is None:
+            raise PlanNotFound(
+                f"no plan '{plan_id}' among the files read (plans: {listed(ids)})",
+                plan_id=plan_id,
+                known=ids,
+            )
+        return found

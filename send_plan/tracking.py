@@ -17,8 +17,9 @@ from typing import Any
 
 from send_plan.errors import UsageError
 from send_plan.model import Action, Area, Plan, Review
-from send_plan.portfolio import Portfolio
+from send_plan.portfolio import PlanNotFound, Portfolio
 from send_plan.vocab import RAG_KEYS, ActionStatus, PlanKind, PlanStatus, Position, State
+from send_plan.words import iso, listed
 
 DEFAULT_WINDOW_DAYS = 28
 REVISIT_MONTHS = 18
@@ -131,10 +132,10 @@ class TrackedAction:
             "partner": a.partner,
             "status": a.status,  # a StrEnum: already the text
             "rag": a.rag,
-            "start": _iso(a.start),
+            "start": iso(a.start),
             "due": a.due.isoformat(),
-            "original_due": _iso(a.original_due),
-            "completed": _iso(a.completed),
+            "original_due": iso(a.original_due),
+            "completed": iso(a.completed),
             "state": self.state,
             "days_overdue": self.days_overdue,
             "slip_days": self.slip_days,
@@ -144,10 +145,6 @@ class TrackedAction:
             "carried_to": list(self.carried_to),
             "delivery_plan": a.delivery_plan,
         }
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 @dataclass(frozen=True)
@@ -211,10 +208,10 @@ class PlanSummary:
             "status": info.status.value,
             "local_area": info.local_area,
             "board": info.board,
-            "next_board_meeting": _iso(self.next_board_meeting),
+            "next_board_meeting": iso(self.next_board_meeting),
             "due_soon_until": self.horizon.isoformat(),
             "due_before_next_board": self.due_before_next_board,
-            "revisit_expected_by": _iso(self.revisit_expected_by),
+            "revisit_expected_by": iso(self.revisit_expected_by),
             "latest_review": (
                 {"date": review.date.isoformat(), "by": review.by, "rating": review.rating.value}
                 if review
@@ -411,19 +408,18 @@ def status(
 
 def _check_filters(plans: Sequence[Plan], filters: Filters) -> None:
     ids = [p.id for p in plans]
-    if filters.plan is not None and filters.plan not in ids:
-        raise UsageError(f"no plan '{filters.plan}' among the files read ({_listed(ids)})")
+    if filters.plan is not None:
+        portfolio_ids = {p.id: p for p in plans}
+        if filters.plan not in portfolio_ids:
+            raise PlanNotFound(
+                f"no plan '{filters.plan}' among the files read (plans: {listed(ids)})",
+                plan_id=filters.plan,
+                known=ids,
+            )
     scope = [p for p in plans if filters.plan in (None, p.id)]
     if filters.area is not None and not any(a.id == filters.area for p in scope for a in p.areas):
         areas = [a.id for p in scope for a in p.areas]
-        raise UsageError(f"no area '{filters.area}' in the plans read ({_listed(areas)})")
+        raise UsageError(f"no area '{filters.area}' in the plans read ({listed(areas)})")
     if filters.partner is not None and not any(filters.partner in p.partners for p in scope):
         partners = sorted({k for p in scope for k in p.partners})
-        raise UsageError(f"no partner '{filters.partner}' in the plans read ({_listed(partners)})")
-
-
-def _listed(items: Sequence[str]) -> str:
-    if not items:
-        return "none"
-    shown = ", ".join(items[:12])
-    return shown + (f" and {len(items) - 12} more" if len(items) > 12 else "")
+        raise UsageError(f"no partner '{filters.partner}' in the plans read ({listed(partners)})")

@@ -11,7 +11,6 @@ from datetime import date
 from typing import Any
 
 from send_plan import __version__
-from send_plan.errors import UsageError
 from send_plan.model import Plan, Review
 from send_plan.portfolio import Portfolio
 from send_plan.render.labels import (
@@ -20,8 +19,6 @@ from send_plan.render.labels import (
     PLAN_KIND,
     POSITION,
     RAG,
-    long_date,
-    plural,
 )
 from send_plan.tracking import (
     FinalPosition,
@@ -30,10 +27,7 @@ from send_plan.tracking import (
     track_plan,
 )
 from send_plan.vocab import Position, State
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
+from send_plan.words import iso, long_date, plural
 
 
 def plan_info(plan: Plan) -> dict[str, Any]:
@@ -45,27 +39,13 @@ def plan_info(plan: Plan) -> dict[str, Any]:
         "kind": info.kind.value,
         "kind_label": PLAN_KIND[info.kind.value],
         "status": info.status.value,
-        "approved": _iso(info.approved),
+        "approved": iso(info.approved),
         "start": info.start.isoformat(),
         "end": info.end.isoformat(),
         "board": info.board,
         "successor": info.successor,
         "accountable": [{"role": a.role, "partner": a.partner} for a in info.accountable],
     }
-
-
-def find_plan(portfolio: Portfolio, plan_id: str | None) -> Plan:
-    plans = list(portfolio.valid_plans())
-    if plan_id is None:
-        if len(plans) == 1:
-            return plans[0]
-        ids = ", ".join(p.id for p in plans) or "none"
-        raise UsageError(f"choose a plan with --plan (plans read: {ids})")
-    plan = portfolio.plan(plan_id)
-    if plan is None:
-        ids = ", ".join(p.id for p in plans) or "none"
-        raise UsageError(f"no plan '{plan_id}' among the files read (plans: {ids})")
-    return plan
 
 
 def document(title: str, plan: Plan, as_of: date) -> dict[str, Any]:
@@ -111,7 +91,7 @@ def _position_row(
         "rag": a.rag.value if a.rag else None,
         "position": fp.position.value,
         "position_label": POSITION[fp.position.value],
-        "date": _iso(fp.date),
+        "date": iso(fp.date),
         "reason": fp.reason,
         "carried_to": _carried_to(portfolio, fp, main),
     }
@@ -201,7 +181,7 @@ def _tracked_row(t: TrackedAction, as_of: date) -> dict[str, Any]:
         "title": a.title or "",
         "lead": a.lead,
         "partner": a.partner,
-        "start": _iso(a.start),
+        "start": iso(a.start),
         "due": a.due.isoformat(),
         "status": a.status.value,
         "rag": a.rag.value if a.rag else None,
@@ -299,7 +279,7 @@ def board_summary(
     summary = track_plan(portfolio, plan, as_of, history=history)
     info = plan_info(plan)
     counts = summary.counts.states
-    meeting = _iso(summary.next_board_meeting)
+    meeting = iso(summary.next_board_meeting)
     review = _review(summary.latest_review)
     overdue = [t for t in summary.attention() if t.state is State.OVERDUE]
     due_soon = [t for t in summary.attention() if t.state is State.DUE_SOON]
@@ -332,7 +312,7 @@ def board_summary(
         "as_of": as_of.isoformat(),
         "next_board_meeting": meeting,
         "due_soon_until": summary.horizon.isoformat(),
-        "revisit_expected_by": _iso(summary.revisit_expected_by),
+        "revisit_expected_by": iso(summary.revisit_expected_by),
         "counts": counts,
         "rag": summary.counts.rag,
         "overall": overall_sentence(info, counts, meeting),

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from send_plan.render.labels import RAG, long_date
+from send_plan.render.labels import RAG
 from send_plan.render.word import POSITION_FILL, Cell, WordDocument, rag_cell
+from send_plan.words import long_date
 
 
 def _facts(doc: WordDocument, rows: list[tuple[str, str]]) -> None:

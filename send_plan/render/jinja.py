@@ -31,7 +31,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from send_plan.errors import SendPlanError
-from send_plan.render.labels import AREA_KIND, POSITION, RAG, RAG_FILL, STATE, long_date
+from send_plan.render.labels import AREA_KIND, POSITION, RAG, RAG_FILL, STATE
+from send_plan.words import long_date
 
 
 class TemplateProblem(SendPlanError):

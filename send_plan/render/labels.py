@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 PLAN_KIND = {
     "written-statement-of-action": "Written Statement of Action",
     "accelerated-progress-plan": "Accelerated Progress Plan",
@@ -54,15 +52,3 @@ RAG_FILL = {
     "green": "00B050",
     "unrated": "D9D9D9",
 }
-
-
-def long_date(value: str | date | None) -> str:
-    """'2019-03-19' -> '19 March 2019', as council papers write dates."""
-    if value is None or value == "":
-        return ""
-    day = value if isinstance(value, date) else date.fromisoformat(str(value))
-    return f"{day.day} {day:%B %Y}"
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (many or word + 's')}"

@@ -76,7 +76,7 @@ def changes_since_last_report(
     from send_plan.changes import KIND_LABEL, changes_between
     from send_plan.history import GitError
 
-    plan = contexts.find_plan(portfolio, plan_id)
+    plan = portfolio.require_plan(plan_id)
     explicit = since is not None
     if since is None:
         earlier = [m for m in plan.plan.board_meetings if m < as_of]
@@ -114,7 +114,7 @@ def render(
     For Markdown and HTML the chart is a separate PNG named ``chart_name`` (no
     chart when None: the document is going to standard output); Word embeds it.
     """
-    plan = contexts.find_plan(portfolio, plan_id)
+    plan = portfolio.require_plan(plan_id)
     ctx = report.build(portfolio, plan, as_of, **options)
     png: Callable[[], bytes] | None = None
     if report.chart and (fmt == "docx" or chart_name):

@@ -12,21 +12,17 @@ from send_plan.portfolio import Portfolio
 from send_plan.vocab import ActionStatus, PlanStatus, Rag
 
 
-def _plans(portfolio: Portfolio) -> Iterator[LoadedFile]:
-    return (f for f in portfolio.files if f.plan is not None)
-
-
 def status_dates(portfolio: Portfolio) -> Iterator[Finding]:
     """Rule 7: completed iff complete, withdrawn_reason iff withdrawn, dates in sequence."""
-    for f in _plans(portfolio):
-        info = f.plan.plan
+    for f, plan in portfolio.modelled():
+        info = plan.plan
         if info.end < info.start:
             yield f.finding(
                 "E208",
                 f"the plan ends ({info.end}) before it starts ({info.start})",
                 ("plan", "end"),
             )
-        for i, _, j, a in f.plan.iter_actions():
+        for i, _, j, a in plan.iter_actions():
             at = ("areas", i, "actions", j)
             complete = a.status is ActionStatus.COMPLETE
             if complete and a.completed is None:
@@ -107,8 +103,7 @@ def _out_of_order(
 
 def date_order(portfolio: Portfolio) -> Iterator[Finding]:
     """Rule 7: updates and reviews oldest first; board meetings strictly ascending."""
-    for f in _plans(portfolio):
-        plan = f.plan
+    for f, plan in portfolio.modelled():
         yield from _out_of_order(
             f,
             plan.plan.board_meetings,
@@ -135,8 +130,8 @@ def date_order(portfolio: Portfolio) -> Iterator[Finding]:
 
 def rescheduling(portfolio: Portfolio) -> Iterator[Finding]:
     """Rule 6: the rescheduled record must join up from original_due to due."""
-    for f in _plans(portfolio):
-        for i, _, j, a in f.plan.iter_actions():
+    for f, plan in portfolio.modelled():
+        for i, _, j, a in plan.iter_actions():
             if not a.rescheduled:
                 continue
             at = ("areas", i, "actions", j, "rescheduled")
@@ -197,8 +192,8 @@ def empty_areas(portfolio: Portfolio) -> Iterator[Finding]:
 
 def reviewer_warnings(portfolio: Portfolio) -> Iterator[Finding]:
     """Things a reviewer wants to see that should not block a merge."""
-    for f in _plans(portfolio):
-        for i, _, j, a in f.plan.iter_actions():
+    for f, plan in portfolio.modelled():
+        for i, _, j, a in plan.iter_actions():
             at = ("areas", i, "actions", j)
             if a.status is ActionStatus.COMPLETE and a.rag is Rag.RED:
                 yield f.finding(
