@@ -11,9 +11,18 @@ import sys
 
 
 def _wants_chart(argv: list[str]) -> bool:
-    if "report" not in argv or "board-summary" not in argv:
+    """Whether the command line asks for a report with a chart (a quick look at
+    the arguments; the report command decides again once they are parsed)."""
+    if "report" not in argv:
         return False
-    return "docx" in argv or any(a in ("-o", "--output") or a.startswith("--output=") for a in argv)
+    from send_plan.render.reports import REPORT_BY_NAME, needs_chart
+
+    name = next((a for a in argv if a in REPORT_BY_NAME), None)
+    if name is None:
+        return False
+    fmt = "docx" if "docx" in argv or "--format=docx" in argv else "md"
+    to_file = any(a in ("-o", "--output") or a.startswith(("--output=", "-o")) for a in argv)
+    return needs_chart(REPORT_BY_NAME[name], fmt, to_file=to_file)
 
 
 def main() -> None:

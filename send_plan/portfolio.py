@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from send_plan.errors import UsageError
+from send_plan.errors import PlanNotFound
 from send_plan.loader import LoadedFile
 from send_plan.model import Action, Plan
 from send_plan.words import listed
 
 ActionRef = tuple[str, str]  # (plan id, action id)
-
-
-class PlanNotFound(UsageError):
-    """No valid plan with the id asked for, or no id given and several plans read.
-
-    Carries what the command line needs to name its own option in the message.
-    """
-
-    def __init__(self, message: str, *, plan_id: str | None, known: Sequence[str]) -> None:
-        super().__init__(message)
-        self.plan_id = plan_id
-        self.known = tuple(known)
 
 
 @dataclass
@@ -101,11 +89,13 @@ class Portfolio:
         """
         ids = list(self.plans)
         if plan_id is None:
-            if len(ids) == 1:
-                plan_id = ids[0]
-            raise PlanNotFound(
-                f"several plans were read ({listed(ids)}); say which one", plan_id=None, known=ids
-            )
+            if len(ids) != 1:
+                raise PlanNotFound(
+                    f"several plans were read ({listed(ids)}); say which one",
+                    plan_id=None,
+                    known=ids,
+                )
+            plan_id = ids[0]
         found = self.plan(plan_id)
         if found is None:
             raise PlanNotFound(

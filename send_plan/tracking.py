@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from send_plan.errors import UsageError
+from send_plan.errors import PlanNotFound, UsageError
 from send_plan.model import Action, Area, Plan, Review
-from send_plan.portfolio import PlanNotFound, Portfolio
+from send_plan.portfolio import Portfolio
 from send_plan.vocab import RAG_KEYS, ActionStatus, PlanKind, PlanStatus, Position, State
 from send_plan.words import iso, listed
 

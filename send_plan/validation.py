@@ -129,5 +129,5 @@ def require_valid(paths: Sequence[Path] = DEFAULT_PATHS) -> CheckResult:
     """The portfolio for a reporting command; raises PlansInvalid if it has errors."""
     result = check(paths)
     if not result.ok:
-        raise PlansInvalid(result)
+        raise PlansInvalid(result.findings, result.files)
     return result

@@ -55,6 +55,7 @@ class Revisit:
     onsite_end: date
     letter_expected_by: date
     bank_holidays_skipped: tuple[tuple[date, str], ...]
+    onsite_days: int = 4
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -87,4 +88,4 @@ def revisit(notified: date, onsite_days: int = 4) -> Revisit:
         if name is not None and day.weekday() < 5:
             skipped.append((day, name))
         day += timedelta(days=1)
-    return Revisit(notified, start, end, letter, tuple(skipped))
+    return Revisit(notified, start, end, letter, tuple(skipped), onsite_days)

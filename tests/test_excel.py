@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
-from send_plan import cli_excel
+from send_plan.cli import excel as cli_excel
 from send_plan.errors import UsageError
 from send_plan.excel import (
     ACTION_COLUMNS,

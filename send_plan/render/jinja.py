@@ -31,6 +31,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from send_plan.errors import SendPlanError
+from send_plan.formats import markdown
 from send_plan.render.labels import AREA_KIND, POSITION, RAG, RAG_FILL, STATE
 from send_plan.words import long_date
 
@@ -64,14 +65,6 @@ def builtin_template(name: str) -> str:
         raise TemplateNotFound(name) from None
 
 
-def md_cell(value: Any) -> str:
-    """Text safe inside a Markdown table cell."""
-    if value is None:
-        return ""
-    text = " ".join(str(value).split())
-    return text.replace("\\", "\\\\").replace("|", "\\|")
-
-
 def environment(loader: BaseLoader, *, autoescape: bool) -> Environment:
     env = ImmutableSandboxedEnvironment(
         loader=loader,
@@ -83,7 +76,7 @@ def environment(loader: BaseLoader, *, autoescape: bool) -> Environment:
     )
     env.filters.update(
         long_date=long_date,
-        md=md_cell,
+        md=markdown.cell,
         rag_label=lambda v: RAG.get(v or "unrated", str(v)),
         rag_fill=lambda v: RAG_FILL.get(v or "unrated", "FFFFFF"),
         position_label=lambda v: POSITION.get(v, str(v)),

@@ -1,27 +1,69 @@
-"""The built-in reports: a registry from name to view-model builder and renderers."""
+"""The built-in reports: a registry from name to view-model builder and renderers.
+
+Light to import (the command line reads the registry for its choices): the
+view-model builders, Jinja and python-docx are imported only when a report is
+rendered. Whatever a report needs from outside the plans (changes from git, slip
+figures) is gathered by the caller and passed in as :class:`ReportInputs`; the
+render layer never runs git itself.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from send_plan.portfolio import Portfolio
-from send_plan.render import context as contexts
-from send_plan.render.jinja import render as render_template
+if TYPE_CHECKING:
+    from send_plan.model import Plan
+    from send_plan.portfolio import Portfolio
+    from send_plan.render.chart import ChartWorker
 
-Builder = Callable[..., dict[str, Any]]
+
+class ReportName(StrEnum):
+    """The names of :data:`REPORT_BY_NAME`, for the command line's choices."""
+
+    board_summary = "board-summary"
+    appendix_b = "appendix-b"
+
+
+class ReportFormat(StrEnum):
+    md = "md"
+    html = "html"
+    docx = "docx"
+
+
+FORMATS = tuple(ReportFormat)
+
+
+@dataclass(frozen=True)
+class ReportChanges:
+    """What changed in a plan since the last report: rows for the template, and
+    the commit they are counted from."""
+
+    rows: list[dict[str, Any]]
+    since: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """What a report needs besides the plans, gathered by the caller."""
+
+    changes: ReportChanges | None = None
+    slips: Mapping[tuple[str, str], tuple[str, int, int]] | None = None
 
 
 @dataclass(frozen=True)
 class Report:
     name: str
     summary: str
-    build: Builder
+    #: (portfolio, plan, as_of, inputs) -> the template context
+    build: Callable[[Portfolio, Plan, date, ReportInputs], dict[str, Any]]
     docx: Callable[[dict[str, Any], Callable[[], bytes] | None], bytes]
     chart: bool = False
+    uses_history: bool = False
 
 
 @dataclass(frozen=True)
@@ -30,6 +72,33 @@ class Rendered:
 
     data: bytes
     attachments: dict[str, bytes]
+
+
+def needs_chart(report: Report, fmt: str, *, to_file: bool) -> bool:
+    """The one decision: a chart is drawn for Word (embedded) or beside a file."""
+    return report.chart and (fmt == "docx" or to_file)
+
+
+def _appendix_b(portfolio: Portfolio, plan: Plan, as_of: date, _: ReportInputs) -> dict[str, Any]:
+    from send_plan.render.context import appendix_b
+
+    return appendix_b(portfolio, plan, as_of)
+
+
+def _board_summary(
+    portfolio: Portfolio, plan: Plan, as_of: date, inputs: ReportInputs
+) -> dict[str, Any]:
+    from send_plan.render.context import board_summary
+
+    changes = inputs.changes
+    return board_summary(
+        portfolio,
+        plan,
+        as_of,
+        changes=changes.rows if changes else None,
+        since=changes.since if changes else None,
+        history=inputs.slips,
+    )
 
 
 def _appendix_b_docx(ctx: dict[str, Any], chart: Callable[[], bytes] | None) -> bytes:
@@ -45,79 +114,78 @@ def _board_summary_docx(ctx: dict[str, Any], chart: Callable[[], bytes] | None) 
 
 
 REPORT_BY_NAME: dict[str, Report] = {
-    "appendix-b": Report(
-        "appendix-b",
-        "the final summary position of a plan: complete, carried forward, withdrawn, dropped",
-        contexts.appendix_b,
-        _appendix_b_docx,
-    ),
     "board-summary": Report(
         "board-summary",
         "the progress update a board receives: position, areas, overdue, due soon, moved",
-        contexts.board_summary,
+        _board_summary,
         _board_summary_docx,
         chart=True,
+        uses_history=True,
+    ),
+    "appendix-b": Report(
+        "appendix-b",
+        "the final summary position of a plan: complete, carried forward, withdrawn, dropped",
+        _appendix_b,
+        _appendix_b_docx,
     ),
 }
 
-FORMATS = ("md", "html", "docx")
-
 
 def changes_since_last_report(
-    paths: Any, plan_id: str | None, portfolio: Portfolio, as_of: date, since: str | None
-) -> dict[str, Any]:
-    """Options for board-summary: the plan's changes since the last report.
+    paths: Any, plan: Plan, as_of: date, since: str | None
+) -> ReportChanges | None:
+    """The plan's changes since the last report, from git.
 
     With ``since`` (a revision or date) that is the start; otherwise the last
-    commit on or before the plan's previous board meeting before ``as_of``. Empty
+    commit on or before the plan's previous board meeting before ``as_of``. None
     (the section is left out) when the plans are not in a git repository or no
     earlier meeting is known.
     """
     from send_plan.changes import KIND_LABEL, changes_between
     from send_plan.history import GitError
 
-    plan = portfolio.require_plan(plan_id)
     explicit = since is not None
     if since is None:
         earlier = [m for m in plan.plan.board_meetings if m < as_of]
         if not earlier:
-            return {}
+            return None
         since = earlier[-1].isoformat()
     try:
         found = changes_between(paths, since, as_of.isoformat())
     except GitError:
         if explicit:
             raise
-        return {}  # not in a repository, or no commit that early: leave the section out
+        return None  # not in a repository, or no commit that early: leave the section out
     rows = [
         {**c, "kind_label": KIND_LABEL[c["kind"]], "action": c["action"] or plan.id}
         for c in found.changes
         if c["plan"] == plan.id
     ]
-    return {"changes": rows, "since": found.since.as_dict()}
+    return ReportChanges(rows, found.since.as_dict())
 
 
 def render(
     report: Report,
     fmt: str,
     portfolio: Portfolio,
-    plan_id: str | None,
+    plan: Plan,
     as_of: date,
+    inputs: ReportInputs | None = None,
     *,
     template: Path | None = None,
     chart_name: str | None = None,
-    chart_worker: Any = None,
-    **options: Any,
+    chart_worker: ChartWorker | None = None,
 ) -> Rendered:
     """The document as bytes, with its chart when it has one.
 
     For Markdown and HTML the chart is a separate PNG named ``chart_name`` (no
     chart when None: the document is going to standard output); Word embeds it.
     """
-    plan = portfolio.require_plan(plan_id)
-    ctx = report.build(portfolio, plan, as_of, **options)
+    from send_plan.render.jinja import render as render_template
+
+    ctx = report.build(portfolio, plan, as_of, inputs or ReportInputs())
     png: Callable[[], bytes] | None = None
-    if report.chart and (fmt == "docx" or chart_name):
+    if needs_chart(report, fmt, to_file=chart_name is not None):
         from send_plan.render.chart import ChartWorker
 
         worker = chart_worker or ChartWorker()

@@ -1,6 +1,7 @@
 """Machine and paste-able formats for ``status``: pure ``format(status) -> str``.
 
-The terminal table lives in :mod:`send_plan.output`, the one module using Rich.
+The terminal table lives in :mod:`send_plan.formats.terminal`, the one module
+using Rich.
 """
 
 from __future__ import annotations
@@ -9,9 +10,14 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from send_plan.tracking import Status
+from send_plan.formats.markdown import cell, row
 from send_plan.vocab import State
+
+if TYPE_CHECKING:
+    from send_plan.tracking import Status
 
 CSV_FIELDS = (
     "plan",
@@ -54,10 +60,6 @@ def format_csv(status: Status, *, listed: bool = False) -> str:
     return out.getvalue()
 
 
-def _cell(text: object) -> str:
-    return "" if text is None else str(text).replace("|", "\\|").replace("\n", " ")
-
-
 def format_markdown(status: Status, *, listed: bool = False) -> str:
     """Per plan: key facts, counts, then the actions that need attention.
 
@@ -67,7 +69,7 @@ def format_markdown(status: Status, *, listed: bool = False) -> str:
     lines: list[str] = [f"# Plan status at {status.as_of.isoformat()}", ""]
     for p in status.plans:
         info = p.plan.plan
-        lines += [f"## {_cell(info.title or info.id)} (`{info.id}`)", ""]
+        lines += [f"## {cell(info.title or info.id)} (`{info.id}`)", ""]
         facts = [f"{info.kind.value}, {info.status.value}"]
         if p.next_board_meeting:
             facts.append(
@@ -94,10 +96,8 @@ def format_markdown(status: Status, *, listed: bool = False) -> str:
         for t in rows:
             a = t.action
             lines.append(
-                "| "
-                + " | ".join(
-                    _cell(v)
-                    for v in (
+                row(
+                    (
                         t.area.id,
                         a.id,
                         a.title,
@@ -109,15 +109,24 @@ def format_markdown(status: Status, *, listed: bool = False) -> str:
                         "yes" if t.late_start else "",
                     )
                 )
-                + " |"
             )
         lines.append("")
     return "\n".join(lines)
 
 
+class Format(StrEnum):
+    """``status --format`` choices: ``table`` (the Rich view in
+    :mod:`send_plan.formats.terminal`) and the names of :data:`FORMATS`."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
 Formatter = Callable[..., str]
 
-FORMAT_BY_NAME: dict[str, Formatter] = {
+FORMATS: dict[str, Formatter] = {
     "json": format_json,
     "csv": format_csv,
     "markdown": format_markdown,

@@ -1,12 +1,30 @@
-"""Output formats for ``validate``: a registry of pure ``format(result) -> str``."""
+"""Output formats for ``validate``: a registry of pure ``format(result) -> str``.
+
+``text`` for people, ``json`` (the contract in docs/commands.md) for scripts,
+``github`` for inline annotations on a pull request.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from enum import StrEnum
+from typing import TYPE_CHECKING, Protocol
 
-from send_plan.findings import Finding
-from send_plan.validation import CheckResult
+if TYPE_CHECKING:
+    from send_plan.findings import Finding
+    from send_plan.validation import CheckResult
+
+
+class Tally(Protocol):
+    """What a summary line counts: a CheckResult, or the error that refuses one."""
+
+    @property
+    def files(self) -> tuple[str, ...]: ...
+    @property
+    def error_count(self) -> int: ...
+    @property
+    def warning_count(self) -> int: ...
 
 
 def finding_line(f: Finding) -> str:
@@ -16,7 +34,7 @@ def finding_line(f: Finding) -> str:
     return f"{f.path}:{f.line}:{f.column}: {f.severity.value} {f.code}{where} {message}"
 
 
-def summary_line(result: CheckResult) -> str:
+def summary_line(result: Tally) -> str:
     files = len(result.files)
     errors, warnings = result.error_count, result.warning_count
     return (
@@ -63,9 +81,17 @@ def format_github(result: CheckResult, *, strict: bool = False) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-Reporter = Callable[..., str]
+class Format(StrEnum):
+    """The names of :data:`FORMATS`, for the command line's choices."""
 
-REPORTER_BY_NAME: dict[str, Reporter] = {
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+Formatter = Callable[..., str]
+
+FORMATS: dict[str, Formatter] = {
     "text": format_text,
     "json": format_json,
     "github": format_github,

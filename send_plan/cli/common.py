@@ -1,7 +1,7 @@
 """What every command shares: output helpers, error handling, common options.
 
-Kept apart from ``cli.py`` so that command groups in other modules (such as
-``cli_excel.py``) can use them without importing the app that registers them.
+Each command module of :mod:`send_plan.cli` imports this one and never the app
+that registers it, so any module can be imported on its own.
 """
 
 from __future__ import annotations
@@ -10,13 +10,12 @@ import functools
 import sys
 from collections.abc import Callable
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 
-from send_plan.errors import PlansInvalid, SendPlanError
+from send_plan.errors import PlanNotFound, PlansInvalid, SendPlanError
 
 
 class _Settings:
@@ -53,11 +52,17 @@ def handles_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except PlansInvalid as exc:
-            from send_plan.reporters import finding_line, summary_line
+            from send_plan.formats.validate import finding_line, summary_line
 
-            for finding in exc.result.findings:
+            for finding in exc.findings:
                 sys.stderr.write(finding_line(finding) + "\n")
-            fail(f"{summary_line(exc.result)}; fix the errors before reporting on these plans")
+            fail(f"{summary_line(exc)}; fix the errors before reporting on these plans")
+            raise typer.Exit(exc.exit_code) from None
+        except PlanNotFound as exc:
+            # the library does not know option names: say which one picks a plan
+            hint = "" if exc.plan_id is not None else "choose a plan with --plan "
+            known = f"(plans read: {', '.join(exc.known) or 'none'})"
+            fail(exc.message if exc.plan_id is not None else f"{hint}{known}")
             raise typer.Exit(exc.exit_code) from None
         except SendPlanError as exc:
             fail(exc.message)
@@ -96,13 +101,38 @@ Paths = Annotated[
 ]
 
 
-def _paths(paths: list[Path] | None) -> list[Path]:
+def plan_paths(paths: list[Path] | None) -> list[Path]:
+    """The paths given, or the default plans folder."""
     return list(paths) if paths else [Path("plans")]
 
 
-class KindChoice(StrEnum):
-    written_statement_of_action = "written-statement-of-action"
-    accelerated_progress_plan = "accelerated-progress-plan"
-    improvement_plan = "improvement-plan"
-    priority_action_plan = "priority-action-plan"
-    other = "other"
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="The date to report on, YYYY-MM-DD [default: today].",
+        show_default=False,
+    ),
+]
+
+Output = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+]
+Force = Annotated[bool, typer.Option(help="Replace an existing output file.")]
+
+
+def format_option() -> Any:
+    """The ``--format`` option; its type is the command's ``Format`` enum from
+    :mod:`send_plan.formats`, whose members are the names of its registry."""
+    return typer.Option("--format", "-f", help="Output format.")
+
+
+def examples(*lines: str) -> str:
+    """A command's epilog: its examples, one per paragraph (as --help shows them)."""
+    return "Examples:\n\n" + "\n\n".join(f"  {line}" for line in lines)
+
+
+def exit_with(code: int) -> None:
+    """End the command with ``code`` (an exit status from :mod:`send_plan.errors`)."""
+    raise typer.Exit(code)

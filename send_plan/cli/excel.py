@@ -1,8 +1,7 @@
 """``send-plan export`` and ``send-plan import``: Excel in and out.
 
 Thin adapters over :mod:`send_plan.excel`, which (with openpyxl) is imported only
-when one of these commands runs. ``cli.py`` adds them with :func:`register` once
-its own helpers are defined.
+when one of these commands runs.
 """
 
 from __future__ import annotations
@@ -13,19 +12,19 @@ from typing import Annotated, Any
 
 import typer
 
-from send_plan.cli_common import (
-    KindChoice,
+from send_plan.cli.common import (
     Paths,
-    _paths,
     echo,
     fail,
     handles_errors,
     parse_date,
+    plan_paths,
     say,
     today,
 )
-from send_plan.errors import EXIT_INVALID, EXIT_USAGE, PathError, UsageError
-from send_plan.files import PLAN_SUFFIXES
+from send_plan.errors import EXIT_INVALID, PathError
+from send_plan.files import PLAN_SUFFIXES, refuse_existing
+from send_plan.vocab import PlanKind
 
 ComputedAsOf = Annotated[
     str | None,
@@ -37,16 +36,6 @@ ComputedAsOf = Annotated[
         show_default=False,
     ),
 ]
-
-
-def _refuse_existing(output: Path, force: bool) -> None:
-    """Refuse before any work is done, as carry-forward does."""
-    if output.is_dir():
-        fail(f"{output}: is a folder; give a file name")
-        raise typer.Exit(EXIT_USAGE)
-    if output.exists() and not force:
-        fail(f"{output} already exists; use --force to replace it")
-        raise typer.Exit(EXIT_USAGE)
 
 
 def export(
@@ -63,16 +52,13 @@ def export(
     day = parse_date(as_of, "--as-of")
     if output.suffix.lower() != ".xlsx":
         raise typer.BadParameter("give a file name ending .xlsx", param_hint="--output")
-    _refuse_existing(output, force)
+    refuse_existing(output, force=force)
     from send_plan.excel import export_workbook
     from send_plan.files import write_atomic
     from send_plan.validation import require_valid
 
-    result = require_valid(_paths(paths))
-    plan = result.portfolio.plan(plan_id)
-    if plan is None:
-        known = ", ".join(sorted(result.portfolio.plans)) or "none"
-        raise UsageError(f"no plan '{plan_id}' among the files read (plans: {known})")
+    result = require_valid(plan_paths(paths))
+    plan = result.portfolio.require_plan(plan_id)
     data = export_workbook(plan, as_of=day, portfolio=result.portfolio)
     write_atomic(output, data, force=force)
     actions = sum(len(area.actions) for area in plan.areas)
@@ -112,7 +98,7 @@ def import_(
     local_area: Annotated[
         str | None, typer.Option(metavar="TEXT", help="The local area, e.g. Lancashire.")
     ] = None,
-    kind: Annotated[KindChoice | None, typer.Option(help="The kind of plan.")] = None,
+    kind: Annotated[PlanKind | None, typer.Option(help="The kind of plan.")] = None,
     start: Annotated[
         str | None, typer.Option(metavar="DATE", help="The plan's start date, YYYY-MM-DD.")
     ] = None,
@@ -141,7 +127,7 @@ def import_(
             raise typer.BadParameter(
                 "give a file name ending .yaml or .yml (plan files)", param_hint="--output"
             )
-        _refuse_existing(output, force)
+        refuse_existing(output, force=force)
     from send_plan.excel import import_workbook, load_mapping
 
     name = str(workbook)

@@ -1,0 +1,93 @@
+"""``send-plan changes`` and ``send-plan history``: the plans' life in git."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from send_plan.cli.common import (
+    Paths,
+    echo,
+    examples,
+    format_option,
+    handles_errors,
+    plan_paths,
+    say,
+    settings,
+)
+from send_plan.formats.changes import FORMATS as CHANGES_FORMATS
+from send_plan.formats.changes import Format as ChangesFormat
+from send_plan.formats.history import FORMATS as HISTORY_FORMATS
+from send_plan.formats.history import Format as HistoryFormat
+
+
+def changes(
+    since: Annotated[
+        str, typer.Option(metavar="REV", help="A commit, tag or branch, or a date YYYY-MM-DD.")
+    ],
+    until: Annotated[
+        str | None, typer.Option(metavar="REV", help="Up to this revision [default: HEAD].")
+    ] = None,
+    paths: Paths = None,
+    format: Annotated[ChangesFormat, format_option()] = ChangesFormat.table,
+) -> None:
+    """What changed in the plans between two git revisions."""
+    from send_plan.changes import changes_between
+
+    found = changes_between(plan_paths(paths), since, until)
+    for warning in found.warnings:
+        say(f"warning: {warning}")
+    if format in CHANGES_FORMATS:
+        echo(CHANGES_FORMATS[format](found))
+    else:
+        from send_plan.formats.terminal import console, print_changes
+
+        print_changes(found, console(color=settings.color))
+
+
+def history(
+    ref: Annotated[str, typer.Argument(metavar="PLAN_ID/ACTION_ID", help="The action.")],
+    paths: Paths = None,
+    format: Annotated[HistoryFormat, format_option()] = HistoryFormat.table,
+) -> None:
+    """The life of one action in git: every change to its status, RAG, deadline or lead."""
+    from send_plan.changes import action_history
+
+    found = action_history(plan_paths(paths), ref)
+    for warning in found.warnings:
+        say(f"warning: {warning}")
+    if format in HISTORY_FORMATS:
+        echo(HISTORY_FORMATS[format](found))
+    else:
+        from send_plan.formats.terminal import console, print_history
+
+        print_history(found, console(color=settings.color))
+
+
+def git_slips(paths: list[Path]) -> dict[tuple[str, str], tuple[str, int, int]] | None:
+    """Slip figures from git when the plans are in a repository, else None."""
+    from send_plan.history import GitError
+
+    try:
+        from send_plan.changes import slips
+
+        return {k: (s.first_due, s.deadline_moves, s.slip_days) for k, s in slips(paths).items()}
+    except GitError:
+        return None
+
+
+def register(app: typer.Typer) -> None:
+    app.command(
+        epilog=examples(
+            "send-plan changes --since 2019-01-15",
+            "send-plan changes --since v1.0 --until HEAD --format json",
+        )
+    )(handles_errors(changes))
+    app.command(
+        epilog=examples(
+            "send-plan history wsoa-2018/SW6.2",
+            "send-plan history send-improvement-plan-2019/P3.2 --format json",
+        )
+    )(handles_errors(history))

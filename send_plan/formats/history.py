@@ -1,0 +1,21 @@
+"""Output formats for ``history``: JSON (the contract in docs/commands.md); the
+terminal table is in :mod:`send_plan.formats.terminal`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def format_json(found: Any) -> str:
+    return json.dumps(found.as_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+FORMATS: dict[str, Callable[[Any], str]] = {"json": format_json}
