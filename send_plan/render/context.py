@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 from send_plan import __version__
 from send_plan.model import Plan, Review
@@ -20,7 +19,22 @@ from send_plan.render.labels import (
     POSITION,
     RAG,
 )
+from send_plan.render.views import (
+    AppendixB,
+    BoardSummary,
+    CarriedTo,
+    ChangeRow,
+    DocumentInfo,
+    MovedRow,
+    PlanInfo,
+    PositionRow,
+    ReviewRow,
+    Sentence,
+    Sentences,
+    TrackedRow,
+)
 from send_plan.tracking import (
+    REVISIT_MONTHS,
     FinalPosition,
     TrackedAction,
     final_positions,
@@ -30,7 +44,7 @@ from send_plan.vocab import Position, State
 from send_plan.words import iso, long_date, plural
 
 
-def plan_info(plan: Plan) -> dict[str, Any]:
+def plan_info(plan: Plan) -> PlanInfo:
     info = plan.plan
     return {
         "id": info.id,
@@ -48,7 +62,7 @@ def plan_info(plan: Plan) -> dict[str, Any]:
     }
 
 
-def document(title: str, plan: Plan, as_of: date) -> dict[str, Any]:
+def document(title: str, plan: Plan, as_of: date) -> DocumentInfo:
     return {
         "title": title,
         "date": as_of.isoformat(),
@@ -59,9 +73,9 @@ def document(title: str, plan: Plan, as_of: date) -> dict[str, Any]:
     }
 
 
-def _carried_to(portfolio: Portfolio, fp: FinalPosition, main: str | None) -> list[dict[str, Any]]:
+def _carried_to(portfolio: Portfolio, fp: FinalPosition, main: str | None) -> list[CarriedTo]:
     """The successor actions, each with ``ref``: its id, or plan/id outside ``main``."""
-    out = []
+    out: list[CarriedTo] = []
     for plan_id, action_id in fp.carried_to:
         target = portfolio.action((plan_id, action_id))
         plan = portfolio.plan(plan_id)
@@ -77,9 +91,7 @@ def _carried_to(portfolio: Portfolio, fp: FinalPosition, main: str | None) -> li
     return out
 
 
-def _position_row(
-    portfolio: Portfolio, fp: FinalPosition, main: str | None = None
-) -> dict[str, Any]:
+def _position_row(portfolio: Portfolio, fp: FinalPosition, main: str | None = None) -> PositionRow:
     a = fp.action
     return {
         "id": a.id,
@@ -128,7 +140,7 @@ def summary_sentence(totals: dict[str, int], successors: list[str]) -> str:
     return f"{head}: {', '.join(parts[:-1])} and {parts[-1]}."
 
 
-def appendix_b(portfolio: Portfolio, plan: Plan, as_of: date) -> dict[str, Any]:
+def appendix_b(portfolio: Portfolio, plan: Plan, as_of: date) -> AppendixB:
     """The final summary position of a plan, as the seed report's Appendix B."""
     positions = final_positions(portfolio, plan)
     totals = positions.totals()
@@ -170,7 +182,7 @@ def appendix_b(portfolio: Portfolio, plan: Plan, as_of: date) -> dict[str, Any]:
     }
 
 
-def _tracked_row(t: TrackedAction, as_of: date) -> dict[str, Any]:
+def _tracked_row(t: TrackedAction, as_of: date) -> TrackedRow:
     """One action as of a date: later updates are not shown."""
     a = t.action
     known = [u for u in a.updates if u.date <= as_of]
@@ -193,7 +205,7 @@ def _tracked_row(t: TrackedAction, as_of: date) -> dict[str, Any]:
     }
 
 
-def _moved(t: TrackedAction, as_of: date) -> dict[str, Any]:
+def _moved(t: TrackedAction, as_of: date) -> MovedRow:
     """A deadline's moves as known on ``as_of``, and the deadline as it stood then."""
     a = t.action
     known = [r for r in a.rescheduled if r.on <= as_of]
@@ -229,9 +241,11 @@ def _moved_by(t: TrackedAction, as_of: date) -> bool:
     return a.original_due is not None and a.original_due != a.due
 
 
-def _review(review: Review | None) -> dict[str, Any] | None:
-    if review is None:
-        return None
+def _review(review: Review | None) -> ReviewRow | None:
+    return None if review is None else _review_row(review)
+
+
+def _review_row(review: Review) -> ReviewRow:
     return {
         "date": review.date.isoformat(),
         "by": review.by,
@@ -240,7 +254,31 @@ def _review(review: Review | None) -> dict[str, Any] | None:
     }
 
 
-def overall_sentence(plan: dict[str, Any], counts: dict[str, int], meeting: str | None) -> str:
+def _sentences(
+    meeting: date | None, revisit_by: date | None, review: ReviewRow | None
+) -> Sentences:
+    """The summary's sentences, written once for every format."""
+    said: Sentence | None = None
+    if review is not None:
+        said = {
+            "lead": f"The latest external review, by {review['by']} on "
+            f"{long_date(review['date'])}, rated progress",
+            "emphasis": RAG[review["rating"]],
+            "tail": f": {review['summary']}" if review["summary"] else ".",
+        }
+    return {
+        "review": said,
+        "next_meeting": f"The next board meeting is on {long_date(meeting)}." if meeting else None,
+        "revisit": (
+            f"A revisit is expected by {long_date(revisit_by)} ({REVISIT_MONTHS} months after "
+            "the written statement of action was approved)."
+            if revisit_by
+            else None
+        ),
+    }
+
+
+def overall_sentence(plan: PlanInfo, counts: dict[str, int], meeting: str | None) -> str:
     def are(n: int, rest: str, past: bool = False) -> str:
         verb = ("was" if n == 1 else "were") if past else ("is" if n == 1 else "are")
         return f"{n} {verb} {rest}"
@@ -271,10 +309,10 @@ def board_summary(
     plan: Plan,
     as_of: date,
     *,
-    changes: list[dict[str, Any]] | None = None,
-    since: dict[str, Any] | None = None,
+    changes: list[ChangeRow] | None = None,
+    since: dict[str, str] | None = None,
     history: Mapping[tuple[str, str], tuple[str, int, int]] | None = None,
-) -> dict[str, Any]:
+) -> BoardSummary:
     """The progress update a board receives, as of its meeting date."""
     summary = track_plan(portfolio, plan, as_of, history=history)
     info = plan_info(plan)
@@ -287,6 +325,7 @@ def board_summary(
     moved_rows = [_moved(t, as_of) for t in summary.actions if _moved_by(t, as_of)]
     moved_rows.sort(key=lambda row: -row["slip_days"])
     board = info["board"] or "board"
+    sentences = _sentences(summary.next_board_meeting, summary.revisit_expected_by, review)
     recommendations = [f"Receive the update on progress of the {info['title']}."]
     if overdue:
         them = "it" if len(overdue) == 1 else "them"
@@ -316,9 +355,10 @@ def board_summary(
         "counts": counts,
         "rag": summary.counts.rag,
         "overall": overall_sentence(info, counts, meeting),
+        "sentences": sentences,
         "recommendations": recommendations,
         "latest_review": review,
-        "reviews": [_review(r) for r in plan.reviews if r.date <= as_of],
+        "reviews": [_review_row(r) for r in plan.reviews if r.date <= as_of],
         "areas": [
             {
                 "id": a.area.id,

@@ -4,9 +4,9 @@ Markdown and HTML templates."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from send_plan.render.labels import RAG
+from send_plan.render.views import AppendixB, BoardSummary, PositionRow
 from send_plan.render.word import POSITION_FILL, Cell, WordDocument, rag_cell
 from send_plan.words import long_date
 
@@ -15,7 +15,7 @@ def _facts(doc: WordDocument, rows: list[tuple[str, str]]) -> None:
     doc.table(None, [[Cell(k, bold=True), v] for k, v in rows if v], widths_mm=[40, 130])
 
 
-def appendix_b_docx(ctx: dict[str, Any]) -> bytes:
+def appendix_b_docx(ctx: AppendixB) -> bytes:
     plan, totals = ctx["plan"], ctx["totals"]
     doc = WordDocument(f"Appendix B: {ctx['document']['title']}")
     _facts(
@@ -76,7 +76,7 @@ def appendix_b_docx(ctx: dict[str, Any]) -> bytes:
     return doc.to_bytes()
 
 
-def _position_row(a: dict[str, Any]) -> list[Cell | str]:
+def _position_row(a: PositionRow) -> list[Cell | str]:
     label = a["position_label"] + (f": {a['reason']}" if a["reason"] else "")
     carried = "\n".join(
         t["ref"] + (f": {t['title']}" if t["title"] else "") for t in a["carried_to"]
@@ -91,7 +91,7 @@ def _position_row(a: dict[str, Any]) -> list[Cell | str]:
     ]
 
 
-def board_summary_docx(ctx: dict[str, Any], chart: Callable[[], bytes] | None = None) -> bytes:
+def board_summary_docx(ctx: BoardSummary, chart: Callable[[], bytes] | None = None) -> bytes:
     """The board summary in Word; ``chart`` gives the PNG when it is needed, so it
     can be drawn elsewhere while the tables are built."""
     plan = ctx["plan"]
@@ -108,20 +108,12 @@ def board_summary_docx(ctx: dict[str, Any], chart: Callable[[], bytes] | None = 
     )
     doc.heading("Summary")
     doc.paragraph(ctx["overall"])
-    review = ctx["latest_review"]
-    if review:
-        summary = f": {review['summary']}" if review["summary"] else "."
-        doc.paragraph(
-            f"The latest external review, by {review['by']} on {long_date(review['date'])}, "
-            f"rated progress {RAG[review['rating']].lower()}{summary}"
-        )
-    if ctx["next_board_meeting"]:
-        doc.paragraph(f"The next board meeting is on {long_date(ctx['next_board_meeting'])}.")
-    if ctx["revisit_expected_by"]:
-        doc.paragraph(
-            f"A revisit is expected by {long_date(ctx['revisit_expected_by'])} "
-            "(18 months after the written statement of action was approved)."
-        )
+    sentences = ctx["sentences"]
+    if sentences["review"]:
+        doc.sentence(sentences["review"])
+    for line in (sentences["next_meeting"], sentences["revisit"]):
+        if line:
+            doc.paragraph(line)
     doc.heading("Recommendations", 2)
     doc.paragraph(f"That the {ctx['board']}:")
     for i, text in enumerate(ctx["recommendations"], 1):
@@ -261,7 +253,7 @@ def board_summary_docx(ctx: dict[str, Any], chart: Callable[[], bytes] | None = 
             doc.table(
                 ["Action", "What changed", "From", "To"],
                 [
-                    [c["action"], c["kind_label"], str(c["from"] or ""), str(c["to"] or "")]
+                    [c["action"], c["kind_label"], _value(c["from"]), _value(c["to"])]
                     for c in ctx["changes"]
                 ],
                 widths_mm=[25, 45, 50, 50],
@@ -272,6 +264,13 @@ def board_summary_docx(ctx: dict[str, Any], chart: Callable[[], bytes] | None = 
     if chart is not None and place is not None:
         doc.picture(chart(), into=place)
     return doc.to_bytes()
+
+
+def _value(value: str | list[str] | None) -> str:
+    """A changed value as a cell: lists joined by commas, nothing as empty."""
+    if value is None:
+        return ""
+    return ", ".join(value) if isinstance(value, list) else value
 
 
 def _roman(n: int) -> str:

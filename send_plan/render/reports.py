@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     from send_plan.model import Plan
     from send_plan.portfolio import Portfolio
     from send_plan.render.chart import ChartWorker
+    from send_plan.render.views import AppendixB, BoardSummary, ChangeRow
 
 
 class ReportName(StrEnum):
@@ -43,7 +44,7 @@ class ReportChanges:
     """What changed in a plan since the last report: rows for the template, and
     the commit they are counted from."""
 
-    rows: list[dict[str, Any]]
+    rows: list[ChangeRow]
     since: dict[str, str]
 
 
@@ -55,13 +56,18 @@ class ReportInputs:
     slips: Mapping[tuple[str, str], tuple[str, int, int]] | None = None
 
 
+Context = TypeVar("Context", "AppendixB", "BoardSummary")
+
+
 @dataclass(frozen=True)
-class Report:
+class Report(Generic[Context]):
+    """A report: its view-model builder and its Word builder, over one context type."""
+
     name: str
     summary: str
-    #: (portfolio, plan, as_of, inputs) -> the template context
-    build: Callable[[Portfolio, Plan, date, ReportInputs], dict[str, Any]]
-    docx: Callable[[dict[str, Any], Callable[[], bytes] | None], bytes]
+    #: (portfolio, plan, as_of, inputs) -> the view-model
+    build: Callable[[Portfolio, Plan, date, ReportInputs], Context]
+    docx: Callable[[Context, Callable[[], bytes] | None], bytes]
     chart: bool = False
     uses_history: bool = False
 
@@ -74,12 +80,12 @@ class Rendered:
     attachments: dict[str, bytes]
 
 
-def needs_chart(report: Report, fmt: str, *, to_file: bool) -> bool:
+def needs_chart(report: Report[Any], fmt: str, *, to_file: bool) -> bool:
     """The one decision: a chart is drawn for Word (embedded) or beside a file."""
     return report.chart and (fmt == "docx" or to_file)
 
 
-def _appendix_b(portfolio: Portfolio, plan: Plan, as_of: date, _: ReportInputs) -> dict[str, Any]:
+def _appendix_b(portfolio: Portfolio, plan: Plan, as_of: date, _: ReportInputs) -> AppendixB:
     from send_plan.render.context import appendix_b
 
     return appendix_b(portfolio, plan, as_of)
@@ -87,7 +93,7 @@ def _appendix_b(portfolio: Portfolio, plan: Plan, as_of: date, _: ReportInputs) 
 
 def _board_summary(
     portfolio: Portfolio, plan: Plan, as_of: date, inputs: ReportInputs
-) -> dict[str, Any]:
+) -> BoardSummary:
     from send_plan.render.context import board_summary
 
     changes = inputs.changes
@@ -101,19 +107,19 @@ def _board_summary(
     )
 
 
-def _appendix_b_docx(ctx: dict[str, Any], chart: Callable[[], bytes] | None) -> bytes:
+def _appendix_b_docx(ctx: AppendixB, chart: Callable[[], bytes] | None) -> bytes:
     from send_plan.render.documents import appendix_b_docx
 
     return appendix_b_docx(ctx)
 
 
-def _board_summary_docx(ctx: dict[str, Any], chart: Callable[[], bytes] | None) -> bytes:
+def _board_summary_docx(ctx: BoardSummary, chart: Callable[[], bytes] | None) -> bytes:
     from send_plan.render.documents import board_summary_docx
 
     return board_summary_docx(ctx, chart)
 
 
-REPORT_BY_NAME: dict[str, Report] = {
+REPORT_BY_NAME: dict[str, Report[Any]] = {
     "board-summary": Report(
         "board-summary",
         "the progress update a board receives: position, areas, overdue, due soon, moved",
@@ -156,8 +162,15 @@ def changes_since_last_report(
         if explicit:
             raise
         return None  # not in a repository, or no commit that early: leave the section out
-    rows = [
-        {**c, "kind_label": KIND_LABEL[c["kind"]], "action": c["action"] or plan.id}
+    rows: list[ChangeRow] = [
+        {
+            "plan": c["plan"],
+            "action": c["action"] or plan.id,
+            "kind": c["kind"],
+            "kind_label": KIND_LABEL[c["kind"]],
+            "from": c["from"],
+            "to": c["to"],
+        }
         for c in found.changes
         if c["plan"] == plan.id
     ]
@@ -165,7 +178,7 @@ def changes_since_last_report(
 
 
 def render(
-    report: Report,
+    report: Report[Any],
     fmt: str,
     portfolio: Portfolio,
     plan: Plan,

@@ -25,6 +25,7 @@ from lxml import etree
 
 from send_plan.errors import SendPlanError
 from send_plan.render.labels import RAG_FILL
+from send_plan.render.views import Sentence
 
 FONT = "Arial"
 TABLE_TEXT = Pt(9)
@@ -91,6 +92,13 @@ class WordDocument:
     def paragraph(self, text: str, *, bold: bool = False, italic: bool = False) -> None:
         run = self.doc.add_paragraph().add_run(text)
         run.bold, run.italic = bold, italic
+
+    def sentence(self, said: Sentence) -> None:
+        """A sentence with its emphasised part in bold."""
+        paragraph = self.doc.add_paragraph()
+        paragraph.add_run(f"{said['lead']} ")
+        paragraph.add_run(said["emphasis"]).bold = True
+        paragraph.add_run(said["tail"])
 
     def bullets(self, items: Sequence[str]) -> None:
         for item in items:

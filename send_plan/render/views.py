@@ -1,0 +1,189 @@
+"""The shapes of the view-models: what a board document shows, as typed plain data.
+
+The builders in :mod:`send_plan.render.context` return these; templates (Jinja
+reads them as mappings) and the Word builders in :mod:`send_plan.render.documents`
+read them. docs/templates.md documents every key; keys are part of the contract
+with users' own templates, so they change only additively.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+
+class Accountable(TypedDict):
+    role: str
+    partner: str | None
+
+
+class PlanInfo(TypedDict):
+    id: str
+    title: str
+    local_area: str
+    kind: str
+    kind_label: str
+    status: str
+    approved: str | None
+    start: str
+    end: str
+    board: str | None
+    successor: str | None
+    accountable: list[Accountable]
+
+
+class DocumentInfo(TypedDict):
+    title: str
+    date: str
+    date_long: str
+    board: str | None
+    local_area: str
+    generator: str
+
+
+class ReviewRow(TypedDict):
+    date: str
+    by: str
+    rating: str
+    summary: str | None
+
+
+class Sentence(TypedDict):
+    """A sentence with one emphasised part: ``lead`` **emphasis**``tail``."""
+
+    lead: str
+    emphasis: str
+    tail: str
+
+
+class Sentences(TypedDict):
+    """Sentences every format prints the same way (built once, here)."""
+
+    review: Sentence | None
+    next_meeting: str | None
+    revisit: str | None
+
+
+class CarriedTo(TypedDict):
+    plan: str
+    plan_title: str
+    id: str
+    ref: str
+    title: str | None
+
+
+class PositionRow(TypedDict):
+    id: str
+    title: str
+    lead: str
+    partner: str | None
+    due: str
+    status: str
+    rag: str | None
+    position: str
+    position_label: str
+    date: str | None
+    reason: str | None
+    carried_to: list[CarriedTo]
+
+
+class TrackedRow(TypedDict):
+    id: str
+    area: str
+    title: str
+    lead: str
+    partner: str | None
+    start: str | None
+    due: str
+    status: str
+    rag: str | None
+    state: str
+    days_overdue: int | None
+    late_start: bool
+    latest_update: str | None
+    latest_update_date: str | None
+
+
+#: One recorded deadline move (``from`` is a Python keyword, hence this form).
+Move = TypedDict(
+    "Move", {"on": str, "from": str, "to": str, "reason": str, "approved_by": str | None}
+)
+
+
+class MovedRow(TrackedRow):
+    first_due: str
+    slip_days: int
+    moves: list[Move]
+
+
+#: One change since the last report (``from`` is a Python keyword, hence this form).
+ChangeRow = TypedDict(
+    "ChangeRow",
+    {
+        "plan": str,
+        "action": str,
+        "kind": str,
+        "kind_label": str,
+        "from": str | list[str] | None,
+        "to": str | list[str] | None,
+    },
+)
+
+
+class SuccessorRef(TypedDict):
+    id: str
+    title: str
+
+
+class AppendixBArea(TypedDict):
+    id: str
+    kind: str
+    kind_label: str
+    title: str
+    totals: dict[str, int]
+    actions: list[PositionRow]
+
+
+class AppendixB(TypedDict):
+    report: str
+    document: DocumentInfo
+    plan: PlanInfo
+    totals: dict[str, int]
+    summary: str
+    successors: list[SuccessorRef]
+    areas: list[AppendixBArea]
+    dropped: list[PositionRow]
+
+
+class BoardArea(TypedDict):
+    id: str
+    kind: str
+    kind_label: str
+    title: str
+    counts: dict[str, int]
+    rag: dict[str, int]
+
+
+class BoardSummary(TypedDict):
+    report: str
+    document: DocumentInfo
+    plan: PlanInfo
+    board: str
+    as_of: str
+    next_board_meeting: str | None
+    due_soon_until: str
+    revisit_expected_by: str | None
+    counts: dict[str, int]
+    rag: dict[str, int]
+    overall: str
+    sentences: Sentences
+    recommendations: list[str]
+    latest_review: ReviewRow | None
+    reviews: list[ReviewRow]
+    areas: list[BoardArea]
+    overdue: list[TrackedRow]
+    due_soon: list[TrackedRow]
+    late_starts: list[TrackedRow]
+    deadlines_moved: list[MovedRow]
+    changes: list[ChangeRow] | None
+    since: dict[str, str] | None
+    chart: str | None
