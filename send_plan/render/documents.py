@@ -94,8 +94,22 @@ def _position_row(a: PositionRow) -> list[Cell | str]:
 def board_summary_docx(ctx: BoardSummary, chart: Callable[[], bytes] | None = None) -> bytes:
     """The board summary in Word; ``chart`` gives the PNG when it is needed, so it
     can be drawn elsewhere while the tables are built."""
-    plan = ctx["plan"]
     doc = WordDocument(ctx["document"]["title"])
+    _board_facts(doc, ctx)
+    _board_summary_text(doc, ctx)
+    doc.heading("Progress by area")
+    place = doc.placeholder() if chart else None
+    for section in (_area_tables, _overdue, _due_soon, _late_starts, _moved, _changes):
+        section(doc, ctx)
+    doc.paragraph(f"Produced by {ctx['document']['generator']} from the plan files.", italic=True)
+    if chart is not None and place is not None:
+        doc.picture(chart(), into=place)
+    return doc.to_bytes()
+
+
+def _board_facts(doc: WordDocument, ctx: BoardSummary) -> None:
+    """The facts table: board, meeting, plan, area, period."""
+    plan = ctx["plan"]
     _facts(
         doc,
         [
@@ -106,6 +120,10 @@ def board_summary_docx(ctx: BoardSummary, chart: Callable[[], bytes] | None = No
             ("Plan period", f"{long_date(plan['start'])} to {long_date(plan['end'])}"),
         ],
     )
+
+
+def _board_summary_text(doc: WordDocument, ctx: BoardSummary) -> None:
+    """The summary sentences and the recommendations."""
     doc.heading("Summary")
     doc.paragraph(ctx["overall"])
     sentences = ctx["sentences"]
@@ -119,8 +137,9 @@ def board_summary_docx(ctx: BoardSummary, chart: Callable[[], bytes] | None = No
     for i, text in enumerate(ctx["recommendations"], 1):
         doc.paragraph(f"({_roman(i)}) {text}")
 
-    doc.heading("Progress by area")
-    place = doc.placeholder() if chart else None
+
+def _area_tables(doc: WordDocument, ctx: BoardSummary) -> None:
+    """Actions by state and by RAG rating, per area."""
     states = ["complete", "on-track", "due-soon", "overdue", "carried-forward", "withdrawn"]
     rows: list[list[Cell | str]] = [
         [a["id"], a["title"], str(a["counts"]["total"])]
@@ -162,6 +181,9 @@ def board_summary_docx(ctx: BoardSummary, chart: Callable[[], bytes] | None = No
         widths_mm=[22, 25, 25, 25, 25, 24, 24],
     )
 
+
+def _overdue(doc: WordDocument, ctx: BoardSummary) -> None:
+    """Overdue actions with their latest update known at the meeting."""
     doc.heading("Overdue actions")
     if ctx["overdue"]:
         doc.table(
@@ -187,6 +209,9 @@ def board_summary_docx(ctx: BoardSummary, chart: Callable[[], bytes] | None = No
     else:
         doc.paragraph("No action is overdue.")
 
+
+def _due_soon(doc: WordDocument, ctx: BoardSummary) -> None:
+    """Actions due before the next board meeting."""
     doc.heading("Due before the next board meeting")
     if ctx["due_soon"]:
         doc.table(
@@ -206,6 +231,9 @@ def board_summary_docx(ctx: BoardSummary, chart: Callable[[], bytes] | None = No
     else:
         doc.paragraph(f"No action falls due before {long_date(ctx['due_soon_until'])}.")
 
+
+def _late_starts(doc: WordDocument, ctx: BoardSummary) -> None:
+    """Actions whose planned start has passed, not started."""
     doc.heading("Actions not started that should have")
     if ctx["late_starts"]:
         doc.table(
@@ -219,6 +247,9 @@ def board_summary_docx(ctx: BoardSummary, chart: Callable[[], bytes] | None = No
     else:
         doc.paragraph("Every action whose planned start has passed has started.")
 
+
+def _moved(doc: WordDocument, ctx: BoardSummary) -> None:
+    """Deadlines moved, with the changes agreed."""
     doc.heading("Deadlines moved")
     if ctx["deadlines_moved"]:
         doc.table(
@@ -244,6 +275,9 @@ def board_summary_docx(ctx: BoardSummary, chart: Callable[[], bytes] | None = No
     else:
         doc.paragraph("No deadline has moved.")
 
+
+def _changes(doc: WordDocument, ctx: BoardSummary) -> None:
+    """Changes since the last report, from git, when known."""
     if ctx["changes"] is not None:
         doc.heading("Changes since the last report")
         since = ctx["since"]
@@ -260,10 +294,6 @@ def board_summary_docx(ctx: BoardSummary, chart: Callable[[], bytes] | None = No
             )
         else:
             doc.paragraph("Nothing in the plan has changed since the last report.")
-    doc.paragraph(f"Produced by {ctx['document']['generator']} from the plan files.", italic=True)
-    if chart is not None and place is not None:
-        doc.picture(chart(), into=place)
-    return doc.to_bytes()
 
 
 def _value(value: str | list[str] | None) -> str:

@@ -1,0 +1,120 @@
+"""The package's shape, checked: the layers of docs/architecture.md stay true.
+
+Sizes (no module over 600 lines, no class over 200, no function over 100), each
+module importable on its own in a fresh interpreter (no import cycle hidden by
+import order), Typer only in the command line, Rich in one module, git run from
+one module, the rules run from the validation pipeline only, and the render
+layer never reaching back into git or the command line.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "send_plan"
+SOURCES = sorted(PACKAGE.rglob("*.py"))
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every module the file imports, at any depth (lazy imports included)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def importers_of(prefix: str) -> set[str]:
+    return {
+        module_name(path)
+        for path in SOURCES
+        if any(name == prefix or name.startswith(prefix + ".") for name in imports_of(path))
+    }
+
+
+def test_no_module_class_or_function_is_too_long() -> None:
+    too_long = []
+    for path in SOURCES:
+        text = path.read_text(encoding="utf-8")
+        lines = text.count("\n")
+        if lines > 600:
+            too_long.append(f"{module_name(path)}: {lines} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+                assert node.end_lineno is not None
+                length = node.end_lineno - node.lineno + 1
+                limit = 200 if isinstance(node, ast.ClassDef) else 100
+                if length > limit:
+                    too_long.append(f"{module_name(path)}.{node.name}: {length} lines")
+    assert not too_long
+
+
+def test_every_module_says_what_it_owns() -> None:
+    missing = [
+        module_name(path)
+        for path in SOURCES
+        if path.name != "__main__.py" and ast.get_docstring(ast.parse(path.read_text())) is None
+    ]
+    assert not missing
+
+
+@pytest.mark.parametrize("module", [module_name(p) for p in SOURCES if p.name != "__main__.py"])
+def test_every_module_imports_on_its_own(module: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", f"import {module}"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_typer_only_in_the_command_line() -> None:
+    assert {m for m in importers_of("typer") if not m.startswith("send_plan.cli")} == set()
+
+
+def test_rich_in_one_module() -> None:
+    assert importers_of("rich") == {"send_plan.formats.terminal"}
+
+
+def test_one_module_runs_git() -> None:
+    assert importers_of("subprocess") <= {"send_plan.git.plumbing", "send_plan.history"}
+
+
+def test_rules_run_from_the_validation_pipeline_only() -> None:
+    runners = {
+        module_name(path)
+        for path in SOURCES
+        if "run_rules(" in path.read_text() and not path.match("rules/__init__.py")
+    }
+    assert runners == {"send_plan.validation"}
+
+
+def test_the_render_layer_never_reaches_back() -> None:
+    render = {module_name(p) for p in (PACKAGE / "render").rglob("*.py")}
+    for module in render:
+        path = PACKAGE.parent / (module.replace(".", "/") + ".py")
+        if not path.exists():
+            path = PACKAGE.parent / module.replace(".", "/") / "__init__.py"
+        reached = {
+            name
+            for name in imports_of(path)
+            if name.startswith(("send_plan.cli", "send_plan.git", "send_plan.history"))
+            or name in ("typer", "rich", "subprocess", "send_plan.changes")
+        }
+        assert not reached, f"{module} imports {reached}"
+
+
+def test_core_modules_never_import_the_command_line() -> None:
+    outside = {m for m in importers_of("send_plan.cli") if not m.startswith("send_plan.cli")}
+    assert outside <= {"send_plan.entry"}
