@@ -8,6 +8,7 @@ in :mod:`send_plan.rules`, so one mistake never hides the others.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
@@ -189,7 +190,7 @@ class Plan(_Frozen):
     def id(self) -> str:
         return self.plan.id
 
-    def iter_actions(self) -> Any:
+    def iter_actions(self) -> Iterator[tuple[int, Area, int, Action]]:
         """Yield ``(area_index, area, action_index, action)`` in file order."""
         for i, area in enumerate(self.areas):
             for j, action in enumerate(area.actions):

@@ -105,32 +105,16 @@ def _salvage(loaded: LoadedFile, data: dict[str, Any], errors: list[Any]) -> Non
 
 def _schema_version_ok(loaded: LoadedFile, data: dict[str, Any]) -> bool:
     if "schema_version" not in data:
-        line, column = loaded.source.position(())
-        loaded.findings.append(
-            Finding(
-                loaded.name,
-                line,
-                column,
-                "E101",
-                "schema_version is missing: start the file with 'schema_version: 1'",
-                loaded.plan_id,
-            )
-        )
+        message = "schema_version is missing: start the file with 'schema_version: 1'"
+        loaded.findings.append(loaded.finding("E101", message, (), raw=True))
         return False
     value = data["schema_version"]
     if value != str(SCHEMA_VERSION):
-        line, column = loaded.source.position(("schema_version",))
-        loaded.findings.append(
-            Finding(
-                loaded.name,
-                line,
-                column,
-                "E101",
-                f"schema_version is {value!r}; this version of send-plan reads "
-                f"schema_version {SCHEMA_VERSION}",
-                loaded.plan_id,
-            )
+        message = (
+            f"schema_version is {value!r}; this version of send-plan reads "
+            f"schema_version {SCHEMA_VERSION}"
         )
+        loaded.findings.append(loaded.finding("E101", message, ("schema_version",), raw=True))
         return False
     return True
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -35,16 +36,11 @@ def changes(
 ) -> None:
     """What changed in the plans between two git revisions."""
     from send_plan.changes import changes_between
+    from send_plan.formats.terminal import print_changes
 
-    found = changes_between(plan_paths(paths), since, until)
-    for warning in found.warnings:
-        say(f"warning: {warning}")
-    if format in CHANGES_FORMATS:
-        echo(CHANGES_FORMATS[format](found))
-    else:
-        from send_plan.formats.terminal import console, print_changes
-
-        print_changes(found, console(color=settings.color))
+    _show(
+        changes_between(plan_paths(paths), since, until), CHANGES_FORMATS.get(format), print_changes
+    )
 
 
 def history(
@@ -54,16 +50,21 @@ def history(
 ) -> None:
     """The life of one action in git: every change to its status, RAG, deadline or lead."""
     from send_plan.changes import action_history
+    from send_plan.formats.terminal import print_history
 
-    found = action_history(plan_paths(paths), ref)
+    _show(action_history(plan_paths(paths), ref), HISTORY_FORMATS.get(format), print_history)
+
+
+def _show(found: Any, formatter: Callable[[Any], str] | None, view: Callable[..., None]) -> None:
+    """Warnings to stderr; then the formatted result, or the terminal view."""
     for warning in found.warnings:
         say(f"warning: {warning}")
-    if format in HISTORY_FORMATS:
-        echo(HISTORY_FORMATS[format](found))
+    if formatter is not None:
+        echo(formatter(found))
     else:
-        from send_plan.formats.terminal import console, print_history
+        from send_plan.formats.terminal import console
 
-        print_history(found, console(color=settings.color))
+        view(found, console(color=settings.color))
 
 
 def git_slips(paths: list[Path]) -> dict[tuple[str, str], tuple[str, int, int]] | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from send_plan.render.labels import RAG
-from send_plan.render.views import AppendixB, BoardSummary, PositionRow
+from send_plan.render.views import AppendixB, BoardSummary, PositionRow, TrackedRow
 from send_plan.render.word import POSITION_FILL, Cell, WordDocument, rag_cell
 from send_plan.words import long_date
 
@@ -182,98 +182,93 @@ def _area_tables(doc: WordDocument, ctx: BoardSummary) -> None:
     )
 
 
+def _section(
+    doc: WordDocument,
+    heading: str,
+    headers: list[str],
+    rows: list[list[Cell | str]],
+    widths_mm: list[float],
+    empty: str,
+) -> None:
+    """A heading, then its table, or a sentence saying there is nothing to list."""
+    doc.heading(heading)
+    if rows:
+        doc.table(headers, rows, widths_mm=widths_mm)
+    else:
+        doc.paragraph(empty)
+
+
+def _rag(a: TrackedRow) -> Cell:
+    return rag_cell(a["rag"], RAG[a["rag"] or "unrated"])
+
+
 def _overdue(doc: WordDocument, ctx: BoardSummary) -> None:
     """Overdue actions with their latest update known at the meeting."""
-    doc.heading("Overdue actions")
-    if ctx["overdue"]:
-        doc.table(
-            ["Action", "Title", "Lead", "Due", "Days overdue", "RAG", "Latest update"],
-            [
-                [
-                    a["id"],
-                    a["title"],
-                    a["lead"],
-                    long_date(a["due"]),
-                    str(a["days_overdue"]),
-                    rag_cell(a["rag"], RAG[a["rag"] or "unrated"]),
-                    (
-                        f"{long_date(a['latest_update_date'])}: {a['latest_update']}"
-                        if a["latest_update"]
-                        else ""
-                    ),
-                ]
-                for a in ctx["overdue"]
-            ],
-            widths_mm=[17, 32, 24, 22, 16, 17, 42],
-        )
-    else:
-        doc.paragraph("No action is overdue.")
+    rows: list[list[Cell | str]] = [
+        [
+            a["id"],
+            a["title"],
+            a["lead"],
+            long_date(a["due"]),
+            str(a["days_overdue"]),
+            _rag(a),
+            f"{long_date(a['latest_update_date'])}: {a['latest_update']}"
+            if a["latest_update"]
+            else "",
+        ]
+        for a in ctx["overdue"]
+    ]
+    headers = ["Action", "Title", "Lead", "Due", "Days overdue", "RAG", "Latest update"]
+    widths = [17.0, 32, 24, 22, 16, 17, 42]
+    _section(doc, "Overdue actions", headers, rows, widths, "No action is overdue.")
 
 
 def _due_soon(doc: WordDocument, ctx: BoardSummary) -> None:
     """Actions due before the next board meeting."""
-    doc.heading("Due before the next board meeting")
-    if ctx["due_soon"]:
-        doc.table(
-            ["Action", "Title", "Lead", "Due", "RAG"],
-            [
-                [
-                    a["id"],
-                    a["title"],
-                    a["lead"],
-                    long_date(a["due"]),
-                    rag_cell(a["rag"], RAG[a["rag"] or "unrated"]),
-                ]
-                for a in ctx["due_soon"]
-            ],
-            widths_mm=[17, 68, 40, 25, 20],
-        )
-    else:
-        doc.paragraph(f"No action falls due before {long_date(ctx['due_soon_until'])}.")
+    rows: list[list[Cell | str]] = [
+        [a["id"], a["title"], a["lead"], long_date(a["due"]), _rag(a)] for a in ctx["due_soon"]
+    ]
+    empty = f"No action falls due before {long_date(ctx['due_soon_until'])}."
+    headers = ["Action", "Title", "Lead", "Due", "RAG"]
+    _section(doc, "Due before the next board meeting", headers, rows, [17, 68, 40, 25, 20], empty)
 
 
 def _late_starts(doc: WordDocument, ctx: BoardSummary) -> None:
     """Actions whose planned start has passed, not started."""
-    doc.heading("Actions not started that should have")
-    if ctx["late_starts"]:
-        doc.table(
-            ["Action", "Title", "Lead", "Planned start", "Due"],
-            [
-                [a["id"], a["title"], a["lead"], long_date(a["start"]), long_date(a["due"])]
-                for a in ctx["late_starts"]
-            ],
-            widths_mm=[17, 68, 40, 23, 22],
-        )
-    else:
-        doc.paragraph("Every action whose planned start has passed has started.")
+    rows: list[list[Cell | str]] = [
+        [a["id"], a["title"], a["lead"], long_date(a["start"]), long_date(a["due"])]
+        for a in ctx["late_starts"]
+    ]
+    _section(
+        doc,
+        "Actions not started that should have",
+        ["Action", "Title", "Lead", "Planned start", "Due"],
+        rows,
+        [17, 68, 40, 23, 22],
+        "Every action whose planned start has passed has started.",
+    )
 
 
 def _moved(doc: WordDocument, ctx: BoardSummary) -> None:
     """Deadlines moved, with the changes agreed."""
-    doc.heading("Deadlines moved")
-    if ctx["deadlines_moved"]:
-        doc.table(
-            ["Action", "Title", "First deadline", "Deadline now", "Days moved", "Changes agreed"],
-            [
-                [
-                    a["id"],
-                    a["title"],
-                    long_date(a["first_due"]),
-                    long_date(a["due"]),
-                    str(a["slip_days"]),
-                    "\n".join(
-                        f"{long_date(m['on'])}: {long_date(m['from'])} to {long_date(m['to'])}, "
-                        f"{m['reason']}"
-                        + (f" (agreed by {m['approved_by']})" if m["approved_by"] else "")
-                        for m in a["moves"]
-                    ),
-                ]
-                for a in ctx["deadlines_moved"]
-            ],
-            widths_mm=[17, 36, 22, 22, 16, 57],
-        )
-    else:
-        doc.paragraph("No deadline has moved.")
+    rows: list[list[Cell | str]] = [
+        [
+            a["id"],
+            a["title"],
+            long_date(a["first_due"]),
+            long_date(a["due"]),
+            str(a["slip_days"]),
+            "\n".join(
+                f"{long_date(m['on'])}: {long_date(m['from'])} to {long_date(m['to'])}, "
+                f"{m['reason']}" + (f" (agreed by {m['approved_by']})" if m["approved_by"] else "")
+                for m in a["moves"]
+            ),
+        ]
+        for a in ctx["deadlines_moved"]
+    ]
+    headers = ["Action", "Title", "First deadline", "Deadline now", "Days moved", "Changes agreed"]
+    widths = [17.0, 36, 22, 22, 16, 57]
+    _section(doc, "Deadlines moved", headers, rows, widths, "No deadline has moved.")
 
 
 def _changes(doc: WordDocument, ctx: BoardSummary) -> None:

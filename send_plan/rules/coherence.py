@@ -4,12 +4,54 @@ deadline changes that join up, and the warnings a reviewer wants to see."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from send_plan.findings import Finding
 from send_plan.loader import LoadedFile
+from send_plan.model import Action
 from send_plan.portfolio import Portfolio
 from send_plan.vocab import ActionStatus, PlanStatus, Rag
+
+
+@dataclass(frozen=True)
+class _Paired:
+    """A field that must be given exactly when the action has one status."""
+
+    code: str
+    status: ActionStatus
+    field: str
+    missing: str  # the message when the status is set and the field is not
+    stray: str  # ... when the field is set and the status is not ({status} is filled in)
+
+    def check(self, f: LoadedFile, a: Action, at: tuple[str | int, ...]) -> Iterator[Finding]:
+        value = getattr(a, self.field)
+        given = value is not None and (not isinstance(value, str) or bool(value.strip()))
+        if a.status is self.status and not given:
+            yield f.finding(self.code, self.missing, (*at, "status"), obj=a.id)
+        elif a.status is not self.status and value is not None:
+            message = self.stray.format(status=a.status.value)
+            yield f.finding(self.code, message, (*at, self.field), key=True, obj=a.id)
+
+
+_PAIRED = (
+    _Paired(
+        "E204",
+        ActionStatus.COMPLETE,
+        "completed",
+        "status is complete but 'completed' is missing; add the date it was "
+        "completed (completed: YYYY-MM-DD)",
+        "'completed' is set but status is {status}; remove the date or set status: complete",
+    ),
+    _Paired(
+        "E205",
+        ActionStatus.WITHDRAWN,
+        "withdrawn_reason",
+        "status is withdrawn but 'withdrawn_reason' is missing; say why the "
+        "action was withdrawn (the record must explain it)",
+        "'withdrawn_reason' is set but status is {status}; remove it or set status: withdrawn",
+    ),
+)
 
 
 def status_dates(portfolio: Portfolio) -> Iterator[Finding]:
@@ -24,43 +66,8 @@ def status_dates(portfolio: Portfolio) -> Iterator[Finding]:
             )
         for i, _, j, a in plan.iter_actions():
             at = ("areas", i, "actions", j)
-            complete = a.status is ActionStatus.COMPLETE
-            if complete and a.completed is None:
-                yield f.finding(
-                    "E204",
-                    "status is complete but 'completed' is missing; add the date it was "
-                    "completed (completed: YYYY-MM-DD)",
-                    (*at, "status"),
-                    obj=a.id,
-                )
-            elif not complete and a.completed is not None:
-                yield f.finding(
-                    "E204",
-                    f"'completed' is set but status is {a.status.value}; remove the date "
-                    "or set status: complete",
-                    (*at, "completed"),
-                    key=True,
-                    obj=a.id,
-                )
-            withdrawn = a.status is ActionStatus.WITHDRAWN
-            has_reason = bool(a.withdrawn_reason and a.withdrawn_reason.strip())
-            if withdrawn and not has_reason:
-                yield f.finding(
-                    "E205",
-                    "status is withdrawn but 'withdrawn_reason' is missing; say why the "
-                    "action was withdrawn (the record must explain it)",
-                    (*at, "status"),
-                    obj=a.id,
-                )
-            elif not withdrawn and a.withdrawn_reason is not None:
-                yield f.finding(
-                    "E205",
-                    f"'withdrawn_reason' is set but status is {a.status.value}; remove it "
-                    "or set status: withdrawn",
-                    (*at, "withdrawn_reason"),
-                    key=True,
-                    obj=a.id,
-                )
+            for paired in _PAIRED:
+                yield from paired.check(f, a, at)
             if a.start is not None and a.start > a.due:
                 yield f.finding(
                     "E206",

@@ -66,10 +66,7 @@ def duplicate_plan_ids(portfolio: Portfolio) -> Iterator[Finding]:
 
 def self_references(portfolio: Portfolio) -> Iterator[Finding]:
     """A plan cannot succeed itself, nor carry work forward from itself."""
-    for f in portfolio.files:
-        plan = f.plan
-        if plan is None:
-            continue
+    for f, plan in portfolio.modelled():
         if plan.plan.successor == plan.id:
             yield f.finding(
                 "E215",

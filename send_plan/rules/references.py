@@ -21,10 +21,7 @@ def _unknown_partner(partner: str, known: list[str]) -> str:
 
 def partners(portfolio: Portfolio) -> Iterator[Finding]:
     """Rule 5: every partner named must be a key of the plan's `partners`."""
-    for f in portfolio.files:
-        plan = f.plan
-        if plan is None:
-            continue
+    for f, plan in portfolio.modelled():
         known = list(plan.partners)
         for k, entry in enumerate(plan.plan.accountable):
             if entry.partner is not None and entry.partner not in plan.partners:
@@ -45,10 +42,7 @@ def partners(portfolio: Portfolio) -> Iterator[Finding]:
 
 def carried_from(portfolio: Portfolio) -> Iterator[Finding]:
     """Rule 5 and warnings: carried_from must name a real action of a known plan."""
-    for f in portfolio.files:
-        plan = f.plan
-        if plan is None:
-            continue
+    for f, plan in portfolio.modelled():
         for i, _, j, action in plan.iter_actions():
             source = action.carried_source()
             if source is None or source[0] == plan.id:
@@ -109,10 +103,7 @@ def carried_from(portfolio: Portfolio) -> Iterator[Finding]:
 
 def successor(portfolio: Portfolio) -> Iterator[Finding]:
     """Rule 5: a successor that is not among the files read is a warning."""
-    for f in portfolio.files:
-        plan = f.plan
-        if plan is None:
-            continue
+    for f, plan in portfolio.modelled():
         name = plan.plan.successor
         if name is None or name == plan.id or name in portfolio.known_ids:
             continue
@@ -127,9 +118,8 @@ def successor(portfolio: Portfolio) -> Iterator[Finding]:
 def dropped_actions(portfolio: Portfolio) -> Iterator[Finding]:
     """Rule 8: a closed plan's open actions must be carried forward or withdrawn."""
     carried = portfolio.carried_to
-    for f in portfolio.files:
-        plan = f.plan
-        if plan is None or plan.plan.status is not PlanStatus.CLOSED:
+    for f, plan in portfolio.modelled():
+        if plan.plan.status is not PlanStatus.CLOSED:
             continue
         dropped = [
             (i, j, action)
