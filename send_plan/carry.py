@@ -9,7 +9,7 @@ from typing import Any
 
 from send_plan.errors import SendPlanError, UsageError
 from send_plan.findings import Finding
-from send_plan.model import PLAN_ID_PATTERN, Plan
+from send_plan.model import PLAN_ID_PATTERN, Action, Plan
 from send_plan.portfolio import Portfolio
 from send_plan.tracking import final_positions
 from send_plan.validation import CheckResult, check_text
@@ -22,6 +22,7 @@ KEPT_FIELDS = (
     "title",
     "lead",
     "partner",
+    "sro",
     "delivery_plan",
     "start",
     "due",
@@ -38,6 +39,10 @@ class Successor:
     plan_id: str
     text: str
     carried: tuple[str, ...]
+    #: Carried actions whose deadline had passed by the new plan's start: with a
+    #: new deadline when one was given (``due``), else as they were.
+    past_due: tuple[str, ...] = ()
+    new_due: date | None = None
 
 
 def carry_forward(
@@ -50,6 +55,7 @@ def carry_forward(
     kind: PlanKind | None = None,
     start: date | None = None,
     end: date | None = None,
+    due: date | None = None,
     name: str = "<new plan>",
 ) -> Successor | None:
     """The YAML of a draft successor plan, or None when nothing is left to carry."""
@@ -64,14 +70,19 @@ def carry_forward(
     if new_id in portfolio.known_ids:
         raise UsageError(f"plan id '{new_id}' is already used in the portfolio; choose another")
     info = source.plan
-    start = start or info.end + timedelta(days=1)
-    end = end or start + (info.end - info.start)
-    if end < start:
-        raise UsageError(f"--end {end} is before the start {start}")
+    if start is None:
+        start = info.end + timedelta(days=1) if info.end is not None else today
+    if end is None and info.end is not None:
+        end = start + (info.end - info.start)
+    if end is not None and end < start:
+        raise UsageError(f"the new plan would end ({end}) before it starts ({start})")
+    if due is not None and due < start:
+        raise UsageError(f"the new deadline {due} is before the new plan starts ({start})")
 
     positions = final_positions(portfolio, source)
     areas: list[dict[str, Any]] = []
     carried: list[str] = []
+    past_due: list[str] = []
     for area in source.areas:
         actions = []
         for fp in positions.in_area(area):
@@ -80,6 +91,11 @@ def carry_forward(
             dumped = fp.action.model_dump(by_alias=True)
             action = {k: dumped[k] for k in KEPT_FIELDS}
             action["carried_from"] = f"{source.id}/{fp.action.id}"
+            deadline = fp.action.deadline
+            if deadline is not None and deadline < start:
+                past_due.append(fp.action.id)
+                if due is not None:
+                    _move_deadline(action, fp.action, due, today, f"{source.id}/{fp.action.id}")
             # keep the spec's key order: carried_from comes before rescheduled
             rescheduled = action.pop("rescheduled")
             action["rescheduled"] = rescheduled
@@ -118,7 +134,31 @@ def carry_forward(
     )
     text = dump(plain(data), header)
     _self_check(portfolio, name, text, source.id)
-    return Successor(new_id, text, tuple(carried))
+    return Successor(new_id, text, tuple(carried), tuple(past_due), due)
+
+
+def _move_deadline(action: dict[str, Any], source: Action, due: date, on: date, ref: str) -> None:
+    """Give a carried action the new deadline ``due``, with the record of the move.
+
+    The record joins up (rule 6): it starts at the last recorded deadline, or at
+    ``original_due`` when the old plan recorded only that.
+    """
+    old = source.deadline
+    assert old is not None  # only dated actions are past due
+    start_from = source.rescheduled[-1].to if source.rescheduled else source.original_due or old
+    action["due"] = due
+    action["rescheduled"] = [
+        *action["rescheduled"],
+        {
+            "on": on,
+            "from": start_from,
+            "to": due,
+            "reason": f"New deadline set when carried forward from {ref} (due {old} there, "
+            "which had passed).",
+        },
+    ]
+    if source.original_due is None:
+        action["original_due"] = old
 
 
 def _successor_kind(kind: PlanKind) -> PlanKind:

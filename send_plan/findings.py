@@ -70,6 +70,9 @@ CODES: dict[str, Code] = _codes(
     ("E213", "the rescheduled record does not join up"),
     ("E214", "a closed plan dropped open actions that nothing carries forward"),
     ("E215", "a plan names itself as its successor or carries from itself"),
+    ("E216", "an ongoing action has original_due or rescheduled"),
+    ("E217", "an action rated blue (complete) is not complete"),
+    ("E218", "a review judges an area the plan does not have"),
     # Children's data.
     ("E301", "the text holds an NHS number"),
     ("E302", "the text holds a Unique Pupil Number"),
@@ -90,6 +93,7 @@ CODES: dict[str, Code] = _codes(
     ("W208", "carried_from points at an action that was withdrawn"),
     ("W209", "an action carries work from a plan that names another successor"),
     ("W210", "the file was skipped because it lies outside the folder given"),
+    ("W211", "an open action is due before its plan starts or after it ends"),
 )
 
 

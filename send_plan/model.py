@@ -11,12 +11,12 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from send_plan.vocab import ActionStatus, AreaKind, PlanKind, PlanStatus, Rag
+from send_plan.vocab import ONGOING, ActionStatus, AreaKind, Judgement, PlanKind, PlanStatus, Rag
 
 SCHEMA_VERSION = 1
 
@@ -53,6 +53,28 @@ def _iso_date(value: Any) -> Any:
     )
 
 
+def _due(value: Any) -> Any:
+    """``due``: a date as for every date, or the word ``ongoing``."""
+    if isinstance(value, str) and value.strip().lower() == ONGOING:
+        return ONGOING
+    return _iso_date(value)
+
+
+def _one_or_more(value: Any) -> Any:
+    """A post or a partner key, or a list of them (joint leads and partners)."""
+    if value is None:
+        raise PydanticCustomError("string_type", "empty", {})
+    if isinstance(value, str):
+        if not value:
+            raise PydanticCustomError("string_too_short", "empty", {})
+        return value
+    if isinstance(value, list | tuple):
+        if not value:
+            raise PydanticCustomError("list_empty", "an empty list", {})
+        return tuple(value)
+    raise PydanticCustomError("text_or_list", "text or a list of text", {})
+
+
 def _none_as_empty(value: Any) -> Any:
     """An empty YAML key (``evidence:``) means an empty list."""
     return () if value is None else value
@@ -63,10 +85,25 @@ def _none_as_empty_mapping(value: Any) -> Any:
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+Due = Annotated[date | Literal["ongoing"], BeforeValidator(_due)]
 Text = Annotated[str, StringConstraints(min_length=1)]
 PlanId = Annotated[str, StringConstraints(pattern=PLAN_ID_PATTERN)]
 ActionId = Annotated[str, StringConstraints(pattern=ACTION_ID_PATTERN)]
 CarriedFrom = Annotated[str, StringConstraints(pattern=CARRIED_FROM_PATTERN)]
+#: One post or several (a joint lead), one partner key or several.
+OneOrMore = Annotated[str | tuple[Text, ...], BeforeValidator(_one_or_more)]
+
+
+def as_tuple(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    """A one-or-more field as a tuple: () for None, (text,) for one."""
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else value
+
+
+def joined(value: str | tuple[str, ...] | None) -> str | None:
+    """A one-or-more field as text: entries joined with '; ' (None stays None)."""
+    return None if value is None else "; ".join(as_tuple(value))
 
 
 NoneAsEmpty = BeforeValidator(_none_as_empty)
@@ -94,18 +131,27 @@ class PlanInfo(_Frozen):
     status: PlanStatus = PlanStatus.ACTIVE
     approved: IsoDate | None = None
     start: IsoDate
-    end: IsoDate
+    end: IsoDate | None = None  # Accelerated Progress Plans often have none
     successor: PlanId | None = None
     board: str | None = None
     board_meetings: Annotated[tuple[IsoDate, ...], NoneAsEmpty] = ()
     accountable: Annotated[tuple[Accountable, ...], NoneAsEmpty] = ()
 
 
+class AreaJudgement(_Frozen):
+    """A review's judgement of one area: was progress sufficient?"""
+
+    area: Text
+    judgement: Judgement
+    note: str | None = None
+
+
 class Review(_Frozen):
     date: IsoDate
     by: Text
-    rating: Rag
+    rating: Rag | None = None
     summary: str | None = None
+    areas: Annotated[tuple[AreaJudgement, ...], NoneAsEmpty] = ()
 
 
 class Reschedule(_Frozen):
@@ -125,11 +171,12 @@ class Update(_Frozen):
 class Action(_Frozen):
     id: ActionId
     title: str | None = None
-    lead: Text
-    partner: str | None = None
+    lead: OneOrMore
+    partner: OneOrMore | None = None
+    sro: str | None = None  # the senior responsible officer (a post)
     delivery_plan: str | None = None
     start: IsoDate | None = None
-    due: IsoDate
+    due: Due
     original_due: IsoDate | None = None
     status: ActionStatus
     completed: IsoDate | None = None
@@ -146,20 +193,45 @@ class Action(_Frozen):
         return self.status.is_open
 
     @property
-    def first_due(self) -> date:
-        """The first agreed deadline the file records."""
+    def deadline(self) -> date | None:
+        """The date due, or None for ongoing work."""
+        return None if self.due == ONGOING else self.due  # type: ignore[return-value]
+
+    @property
+    def due_text(self) -> str:
+        """``due`` as the file writes it: a date, or ``ongoing``."""
+        return self.due if isinstance(self.due, str) else self.due.isoformat()
+
+    @property
+    def leads(self) -> tuple[str, ...]:
+        return as_tuple(self.lead)
+
+    @property
+    def lead_text(self) -> str:
+        return "; ".join(self.leads)
+
+    @property
+    def partners(self) -> tuple[str, ...]:
+        return as_tuple(self.partner)
+
+    @property
+    def first_due(self) -> date | None:
+        """The first agreed deadline the file records (None for ongoing work)."""
         if self.original_due is not None:
             return self.original_due
         if self.rescheduled:
             return self.rescheduled[0].from_
-        return self.due
+        return self.deadline
 
     @property
     def slip_days(self) -> int | None:
         """Days the deadline has moved, from the file's own record (None: never moved)."""
+        deadline, first = self.deadline, self.first_due
+        if deadline is None or first is None:
+            return None
         if self.original_due is None and not self.rescheduled:
             return None
-        return (self.due - self.first_due).days
+        return (deadline - first).days
 
     def carried_source(self) -> tuple[str, str] | None:
         if self.carried_from is None:
@@ -172,6 +244,7 @@ class Area(_Frozen):
     id: Text
     kind: AreaKind
     title: str | None = None
+    description: str | None = None
     actions: Annotated[tuple[Action, ...], NoneAsEmpty] = ()
 
 
@@ -203,6 +276,7 @@ MODEL_BY_CONTEXT: dict[str, type[BaseModel]] = {
     "plan": PlanInfo,
     "accountable entry": Accountable,
     "review": Review,
+    "area judgement": AreaJudgement,
     "area": Area,
     "action": Action,
     "rescheduled entry": Reschedule,
@@ -217,6 +291,7 @@ VOCABULARY: dict[str, type[StrEnum]] = {
     "status@action": ActionStatus,
     "rag": Rag,
     "rating": Rag,
+    "judgement": Judgement,
 }
 
 

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from send_plan.errors import PlanNotFound, UsageError
-from send_plan.model import Action, Area, Plan, Review
+from send_plan.model import Action, Area, Plan, Review, Update, joined
 from send_plan.portfolio import Portfolio
 from send_plan.vocab import RAG_KEYS, ActionStatus, PlanKind, PlanStatus, Position, State
 from send_plan.words import iso, listed
@@ -100,6 +100,10 @@ class TrackedAction:
     carried_to: tuple[str, ...]
     #: From git history when the plans are in a repository: (first due, moves, days).
     history: tuple[str, int, int] | None = None
+    #: No update since the last board (see stale_since); never for settled actions.
+    stale: bool = False
+    #: The latest update dated on or before the as-of date.
+    latest: Update | None = None
 
     @property
     def slip_days(self) -> int | None:
@@ -119,7 +123,7 @@ class TrackedAction:
 
     @property
     def latest_update(self) -> str | None:
-        return self.action.updates[-1].note if self.action.updates else None
+        return self.latest.note if self.latest else None
 
     def as_dict(self) -> dict[str, Any]:
         a = self.action
@@ -128,12 +132,15 @@ class TrackedAction:
             "area": self.area.id,
             "id": a.id,
             "title": a.title,
-            "lead": a.lead,
-            "partner": a.partner,
+            "lead": a.lead_text,
+            "leads": list(a.leads),
+            "partner": joined(a.partner),
+            "partners": list(a.partners),
+            "sro": a.sro,
             "status": a.status,  # a StrEnum: already the text
             "rag": a.rag,
             "start": iso(a.start),
-            "due": a.due.isoformat(),
+            "due": a.due_text,
             "original_due": iso(a.original_due),
             "completed": iso(a.completed),
             "state": self.state,
@@ -144,6 +151,12 @@ class TrackedAction:
             "carried_from": a.carried_from,
             "carried_to": list(self.carried_to),
             "delivery_plan": a.delivery_plan,
+            "stale": self.stale,
+            "latest_update": (
+                {"date": self.latest.date.isoformat(), "note": self.latest.note}
+                if self.latest
+                else None
+            ),
         }
 
 
@@ -181,6 +194,12 @@ class PlanSummary:
     actions: tuple[TrackedAction, ...]
     due_before_next_board: int | None
     revisit_expected_by: date | None
+    #: What a reader must know about the dates (before the start, past the end).
+    notes: tuple[str, ...] = ()
+
+    @property
+    def stale_count(self) -> int:
+        return sum(1 for t in self.actions if t.stale)
 
     @property
     def latest_review(self) -> Review | None:
@@ -193,7 +212,8 @@ class PlanSummary:
         overdue = [t for t in self.actions if t.state is State.OVERDUE]
         overdue.sort(key=lambda t: (-(t.days_overdue or 0), t.action.id))
         soon = sorted(
-            (t for t in self.actions if t.state is State.DUE_SOON), key=lambda t: t.action.due
+            (t for t in self.actions if t.state is State.DUE_SOON),
+            key=lambda t: t.action.deadline or date.max,
         )
         late = [t for t in self.actions if t.late_start and t.state is State.ON_TRACK]
         return overdue + soon + late
@@ -212,8 +232,9 @@ class PlanSummary:
             "due_soon_until": self.horizon.isoformat(),
             "due_before_next_board": self.due_before_next_board,
             "revisit_expected_by": iso(self.revisit_expected_by),
+            "notes": list(self.notes),
             "latest_review": (
-                {"date": review.date.isoformat(), "by": review.by, "rating": review.rating.value}
+                {"date": review.date.isoformat(), "by": review.by, "rating": review.rating}
                 if review
                 else None
             ),
@@ -244,8 +265,8 @@ class Filters:
         a = t.action
         return (
             (self.area is None or t.area.id == self.area)
-            and (self.lead is None or self.lead.casefold() in a.lead.casefold())
-            and (self.partner is None or a.partner == self.partner)
+            and (self.lead is None or any(self.lead.casefold() in x.casefold() for x in a.leads))
+            and (self.partner is None or self.partner in a.partners)
             and (not self.states or t.state in self.states)
         )
 
@@ -316,11 +337,38 @@ def state_of(
         and action.start is not None
         and action.start < as_of
     )
-    if action.due < as_of:
-        return State.OVERDUE, (as_of - action.due).days, late
-    if action.due <= until:
+    deadline = action.deadline  # None: ongoing work is never overdue or due soon
+    if deadline is not None and deadline < as_of:
+        return State.OVERDUE, (as_of - deadline).days, late
+    if deadline is not None and deadline <= until:
         return State.DUE_SOON, None, late
     return State.ON_TRACK, None, late
+
+
+def stale_since(plan: Plan, as_of: date) -> date:
+    """B: the plan's latest board meeting strictly before ``as_of``, else 28 days
+    before it. An open action needs an update dated in (B, as_of]."""
+    earlier = [m for m in plan.plan.board_meetings if m < as_of]
+    return earlier[-1] if earlier else as_of - timedelta(days=DEFAULT_WINDOW_DAYS)
+
+
+def latest_update(action: Action, as_of: date) -> Update | None:
+    """The latest update dated on or before ``as_of`` (later ones do not exist yet)."""
+    known = [u for u in action.updates if u.date <= as_of]
+    return known[-1] if known else None
+
+
+def is_stale(
+    action: Action, state: State, late: bool, latest: Update | None, since: date, as_of: date
+) -> bool:
+    """An action under way (or late to start) with no update dated after ``since``."""
+    if state not in (State.OVERDUE, State.DUE_SOON, State.ON_TRACK):
+        return False
+    if action.start is not None and action.start > as_of:
+        return False  # it has not begun
+    if action.status is not ActionStatus.IN_PROGRESS and not late:
+        return False
+    return latest is None or latest.date <= since
 
 
 def track_plan(
@@ -333,12 +381,14 @@ def track_plan(
     history: Mapping[tuple[str, str], tuple[str, int, int]] | None = None,
 ) -> PlanSummary:
     until = horizon(plan, as_of, window)
+    since = stale_since(plan, as_of)
     carried_to = portfolio.carried_to
     tracked: list[TrackedAction] = []
     for area in plan.areas:
         for action in area.actions:
             targets = carried_to.get((plan.id, action.id), ())
             state, days, late = state_of(action, targets, as_of, until)
+            latest = latest_update(action, as_of)
             tracked.append(
                 TrackedAction(
                     plan.id,
@@ -349,6 +399,8 @@ def track_plan(
                     late,
                     tuple(f"{p}/{a}" for p, a in targets),
                     history.get((plan.id, action.id)) if history is not None else None,
+                    is_stale(action, state, late, latest, since, as_of),
+                    latest,
                 )
             )
     if filters is not None:
@@ -368,7 +420,8 @@ def track_plan(
             1
             for t in tracked
             if t.state in (State.OVERDUE, State.DUE_SOON, State.ON_TRACK)
-            and t.action.due <= meeting
+            and (deadline := t.action.deadline) is not None
+            and deadline <= meeting
         )
     return PlanSummary(
         plan,
@@ -380,7 +433,23 @@ def track_plan(
         tuple(tracked),
         due_before,
         revisit_expected_by(plan),
+        date_notes(plan, as_of),
     )
+
+
+def date_notes(plan: Plan, as_of: date) -> tuple[str, ...]:
+    """Plain words on dates a reader could misread: a plan not yet started, an
+    active plan past its end."""
+    info = plan.plan
+    notes = []
+    if as_of < info.start:
+        notes.append(f"the plan starts on {info.start}: as of {as_of} none of its work has begun")
+    if info.status is PlanStatus.ACTIVE and info.end is not None and as_of > info.end:
+        notes.append(
+            f"the plan ended on {info.end} but is still active: close it (carrying open "
+            "actions forward) or extend its end date"
+        )
+    return tuple(notes)
 
 
 def status(

@@ -39,13 +39,18 @@ class AreaKind(StrEnum):
 
 
 class Rag(StrEnum):
-    """RAG ratings, worst to best (the declaration order is the ranking)."""
+    """RAG ratings, worst to best (the declaration order is the ranking).
+
+    ``blue`` (BRAG trackers) means complete: it ranks above green and is allowed
+    only on a complete action.
+    """
 
     RED = "red"
     RED_AMBER = "red-amber"
     AMBER = "amber"
     AMBER_GREEN = "amber-green"
     GREEN = "green"
+    BLUE = "blue"
 
     @property
     def rank(self) -> int:
@@ -56,6 +61,17 @@ _RAG_ORDER = list(Rag)
 
 #: RAG keys in counts: every rating, then actions without one.
 RAG_KEYS = (*(r.value for r in Rag), "unrated")
+
+
+class Judgement(StrEnum):
+    """A review's judgement of one area (typically at the revisit)."""
+
+    SUFFICIENT = "sufficient"
+    NOT_SUFFICIENT = "not-sufficient"
+
+
+#: ``due: ongoing``: work with no fixed deadline.
+ONGOING = "ongoing"
 
 
 class ActionStatus(StrEnum):
@@ -151,6 +167,10 @@ PLAN_STATUS_WORDS: dict[str, str] = {
 #: red/amber/green (or R/A/G) alone or two of them joined by '/', '-' or a space,
 #: in either order ("Amber/Green", "G/A", "A-G") is read as the blend.
 RAG_WORDS: dict[str, str | None] = {
+    "b": "blue",
+    "complete (blue)": "blue",
+    "blue (complete)": "blue",
+    "completed (blue)": "blue",
     "ra": "red-amber",
     "ar": "red-amber",
     "ag": "amber-green",
@@ -177,8 +197,10 @@ def rag_key(text: str) -> str:
 def rag_canonical(value: str) -> str | None:
     """The canonical spelling of a RAG rating written another way, if there is one."""
     words = [w for w in re.split(r"[\s_/\\,&+-]+", value.strip().lower()) if w]
-    words = [{"r": "red", "a": "amber", "g": "green"}.get(w, w) for w in words]
+    words = [{"r": "red", "a": "amber", "g": "green", "b": "blue"}.get(w, w) for w in words]
     ranked = [r for r in Rag if r.value in words]
+    if Rag.BLUE in ranked and len(ranked) > 1:
+        return None
     if not words or len(ranked) != len(set(words)) or len(ranked) > 2:
         return None
     if len(ranked) == 1:

@@ -13,11 +13,19 @@ def iso(value: date | None) -> str | None:
 
 
 def long_date(value: str | date | None) -> str:
-    """'2019-03-19' -> '19 March 2019', as council papers write dates."""
+    """'2019-03-19' -> '19 March 2019', as council papers write dates ('ongoing' for
+    work with no deadline reads 'Ongoing')."""
     if value is None or value == "":
         return ""
+    if value == "ongoing":
+        return "Ongoing"
     day = value if isinstance(value, date) else date.fromisoformat(str(value))
     return f"{day.day} {day:%B %Y}"
+
+
+def period(start: date | str, end: date | str | None) -> str:
+    """A plan's period: '25 April 2018 to 31 January 2019', or 'from 1 June 2020'."""
+    return f"{long_date(start)} to {long_date(end)}" if end else f"from {long_date(start)}"
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

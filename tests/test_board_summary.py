@@ -37,7 +37,9 @@ def test_sections_and_numbers() -> None:
         assert f"| {ident} |" in out
     # most days overdue first
     assert out.index("| P2.9 |") < out.index("| P3.21 |")
-    assert "## 7." not in out  # no git history given: the changes section is left out
+    assert "## 9." not in out  # no git history given: the changes section is left out
+    assert "## 3. Progress since the last board" in out
+    assert "## 7. Actions with no update since the last board" in out
 
 
 def test_chart_is_written_beside_markdown(tmp_path: Path) -> None:
@@ -56,7 +58,8 @@ def test_word_document(tmp_path: Path) -> None:
     doc = Document(str(out))
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert headings[:3] == ["1 Summary", "1.1 Recommendations", "2 Progress by area"]
-    assert "3 Overdue actions" in headings
+    assert "3 Progress since the last board" in headings
+    assert "4 Overdue actions" in headings
     assert len(doc.inline_shapes) == 1  # the chart
     cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
     for ident in OVERDUE:

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from send_plan.cli import app
 from send_plan.errors import RefusedOverwrite
 from send_plan.files import write_atomic
+from send_plan.loader import load_text
 from send_plan.tracking import final_positions
 from send_plan.validation import check, require_valid
 from send_plan.vocab import Position
@@ -234,7 +235,28 @@ def test_carry_forward_repairs_a_closed_plan_whose_actions_were_dropped(tmp_path
         app, ["carry-forward", "old", "--to", "new", str(tmp_path), "-o", str(out)]
     )
     assert result.exit_code == 0, result.stderr
+    # the carried action keeps its deadline, which has passed when the new plan starts
+    assert [f.code for f in check([tmp_path]).findings] == ["W211"]
+    assert "already past due when the new plan starts: A; give --due DATE" in result.stderr
+
+
+def test_carry_forward_due_gives_past_due_actions_a_recorded_new_deadline(
+    tmp_path: Path,
+) -> None:
+    _write(tmp_path, _plan("old", [_action("A"), _action("B", "complete")], status="closed"))
+    out = tmp_path / "new.yaml"
+    args = ["carry-forward", "old", "--to", "new", str(tmp_path), "-o", str(out)]
+    result = runner.invoke(app, [*args, "--due", "2019-06-30"])
+    assert result.exit_code == 0, result.stderr
+    assert "new deadline 2019-06-30 for 1 action(s) already past due" in result.stderr
     assert check([tmp_path]).findings == ()
+    plan = load_text("new", out.read_bytes()).data
+    assert plan is not None
+    [carried] = plan["areas"][0]["actions"]
+    assert carried["due"] == "2019-06-30"
+    [move] = carried["rescheduled"]
+    assert (move["to"], move["from"]) == ("2019-06-30", carried["original_due"])
+    assert "carried forward from old/A" in move["reason"]
 
 
 def test_carry_forward_still_refuses_other_errors(tmp_path: Path) -> None:

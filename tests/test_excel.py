@@ -352,7 +352,13 @@ def _actions(draw: Callable[..., Any], ident: str, partners: list[str]) -> dict[
         "start": start,
         "due": due,
         "status": status.value,
-        "rag": draw(_maybe(st.sampled_from([r.value for r in Rag]))),
+        "rag": draw(
+            _maybe(
+                st.sampled_from(
+                    [r.value for r in Rag if r is not Rag.BLUE or status.value == "complete"]
+                )
+            )
+        ),
         "measures": draw(st.lists(TEXT, max_size=3)),
         "evidence": draw(st.lists(TEXT, max_size=3)),
         "carried_from": draw(_maybe(st.sampled_from(["older-plan/SW1.2", "older-plan/3"]))),
@@ -1057,7 +1063,7 @@ def test_the_mapping_file_extends_and_overrides_the_tables() -> None:
             b"columns: {id: A}\nstatuses: {Done: finished}\n",
             "m.yaml:2:18: 'finished' is not a status",
         ),
-        (b"columns: {id: A}\nrags: {Blue: blue}\n", "'blue' is not a RAG rating"),
+        (b"columns: {id: A}\nrags: {Purple: purple}\n", "'purple' is not a RAG rating"),
         (b"columns: {id: A}\ncolumns: {id: B}\n", "duplicate key 'columns'"),
         (b"columns: {id: A}\nupdate_date: sometime\n", "'sometime' is not a date"),
     ],

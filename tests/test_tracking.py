@@ -232,6 +232,7 @@ def test_rag_counts_include_unrated(tmp_path: Path) -> None:
         "amber": 0,
         "amber-green": 1,
         "green": 0,
+        "blue": 0,
         "unrated": 1,
     }
 

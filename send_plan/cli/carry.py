@@ -41,6 +41,14 @@ def carry_forward(
         str | None,
         typer.Option(metavar="DATE", help="End date [default: as long as the old plan ran]."),
     ] = None,
+    due: Annotated[
+        str | None,
+        typer.Option(
+            metavar="DATE",
+            help="A new deadline for carried actions already past due when the new plan "
+            "starts (recorded under 'rescheduled').",
+        ),
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
     ] = None,
@@ -49,6 +57,7 @@ def carry_forward(
     """Write a draft successor plan holding every open action not yet carried forward."""
     start_day = parse_date(start, "--start")
     end_day = parse_date(end, "--end")
+    due_day = parse_date(due, "--due")
     from send_plan.files import refuse_existing
 
     if output is not None:
@@ -71,6 +80,7 @@ def carry_forward(
         kind=kind,
         start=start_day,
         end=end_day,
+        due=due_day,
         name=str(output) if output else "<stdout>",
     )
     if successor is None:
@@ -83,6 +93,18 @@ def carry_forward(
 
         write_atomic(output, successor.text.encode(), force=force)
         say(f"wrote {output}: {len(successor.carried)} action(s) carried from {plan_id}")
+    if successor.past_due:
+        listed = ", ".join(successor.past_due)
+        if successor.new_due is not None:
+            say(
+                f"new deadline {successor.new_due} for {len(successor.past_due)} action(s) "
+                f"already past due, recorded under 'rescheduled': {listed}"
+            )
+        else:
+            say(
+                f"warning: {len(successor.past_due)} carried action(s) are already past due "
+                f"when the new plan starts: {listed}; give --due DATE to set a new deadline"
+            )
     source = result.portfolio.plan(plan_id)
     if source is not None and source.plan.successor != to:
         say(f"next: set 'successor: {to}' in {plan_id}'s plan block when you close it")

@@ -40,6 +40,10 @@ CSV_FIELDS = (
     "carried_from",
     "carried_to",
     "delivery_plan",
+    "sro",
+    "stale",
+    "latest_update_date",
+    "latest_update",
 )
 
 
@@ -56,6 +60,10 @@ def format_csv(status: Status, *, listed: bool = False) -> str:
         row = t.as_dict()
         row["carried_to"] = ";".join(row["carried_to"])
         row["late_start"] = "true" if row["late_start"] else "false"
+        row["stale"] = "true" if row["stale"] else "false"
+        latest = row.pop("latest_update")
+        row["latest_update_date"] = latest["date"] if latest else None
+        row["latest_update"] = latest["note"] if latest else None
         writer.writerow({k: "" if row[k] is None else row[k] for k in CSV_FIELDS})
     return out.getvalue()
 
@@ -78,10 +86,13 @@ def format_markdown(status: Status, *, listed: bool = False) -> str:
             )
         if p.latest_review:
             r = p.latest_review
-            facts.append(f"latest review {r.date.isoformat()} by {r.by}: {r.rating.value}")
+            rated = f": {r.rating.value}" if r.rating else ""
+            facts.append(f"latest review {r.date.isoformat()} by {r.by}{rated}")
         if p.revisit_expected_by:
             facts.append(f"revisit expected by {p.revisit_expected_by.isoformat()}")
-        lines += ["; ".join(facts) + ".", ""]
+        if p.stale_count:
+            facts.append(f"{p.stale_count} action(s) with no update since the last board")
+        lines += [cell("; ".join([*facts, *p.notes]) + "."), ""]
         lines += ["| " + " | ".join(["total", *(s.value for s in State)]) + " |"]
         lines += ["|" + "---:|" * (len(State) + 1)]
         lines += ["| " + " | ".join(str(p.counts.states[k]) for k in ["total", *State]) + " |", ""]
@@ -101,8 +112,8 @@ def format_markdown(status: Status, *, listed: bool = False) -> str:
                         t.area.id,
                         a.id,
                         a.title,
-                        a.lead,
-                        a.due.isoformat(),
+                        a.lead_text,
+                        a.due_text,
                         t.state.value,
                         t.days_overdue,
                         a.rag.value if a.rag else "",

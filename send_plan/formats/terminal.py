@@ -12,6 +12,7 @@ from rich.text import Text
 
 from send_plan.tracking import PlanSummary, Status, TrackedAction
 from send_plan.vocab import State
+from send_plan.words import plural
 
 RAG_STYLE = {
     "red": "bold white on red3",
@@ -19,6 +20,7 @@ RAG_STYLE = {
     "amber": "bold black on orange1",
     "amber-green": "bold black on yellow3",
     "green": "bold white on green4",
+    "blue": "bold white on blue3",
     "unrated": "black on grey70",
 }
 #: Each RAG rating also has its own fill, so the bar reads without colour.
@@ -28,6 +30,7 @@ RAG_FILL = {
     "amber": "▒",
     "amber-green": "░",
     "green": "▪",
+    "blue": "◆",
     "unrated": "·",
 }
 STATE_STYLE = {
@@ -82,12 +85,22 @@ def _header(p: PlanSummary) -> Panel:
             f" · next board meeting {p.next_board_meeting.isoformat()}"
             f" ({p.due_before_next_board} open action(s) due before it)"
         )
-    else:
+    elif p.plan.plan.board_meetings:
         lines.append(f" · no board meeting listed after this date; due soon = by {p.horizon}")
+    else:
+        lines.append(f" · no board meetings listed; due soon = by {p.horizon}")
     review = p.latest_review
     if review:
-        lines.append(f"\nlatest review {review.date.isoformat()} by {review.by}: ")
-        lines.append_text(rag_text(review.rating.value))
+        lines.append(f"\nlatest review {review.date.isoformat()} by {review.by}")
+        if review.rating:
+            lines.append(": ")
+            lines.append_text(rag_text(review.rating.value))
+    for note in p.notes:
+        lines.append(f"\nnote: {note}", style="bold")
+    if p.stale_count:
+        lines.append(
+            f"\n{p.stale_count} action(s) with no update since the last board", style="bold"
+        )
     if p.revisit_expected_by:
         lines.append(f"\nrevisit expected by {p.revisit_expected_by.isoformat()}")
     counts = Text()
@@ -95,7 +108,7 @@ def _header(p: PlanSummary) -> Panel:
         n = p.counts.states[state.value]
         counts.append(f"{state.value} ", style=STATE_STYLE[state] if n else "dim")
         counts.append(f"{n}   ", style="bold" if n else "dim")
-    title = f"{info.title or info.id} ({info.id}) — {p.counts.states['total']} actions"
+    title = f"{info.title or info.id} ({info.id}) — {plural(p.counts.states['total'], 'action')}"
     return Panel(
         Group(lines, counts, rag_bar(p.counts.rag)), title=title, title_align="left", expand=True
     )
@@ -107,6 +120,8 @@ def _state_label(t: TrackedAction, *, with_days: bool) -> Text:
         label.append(f" {t.days_overdue} d", style=STATE_STYLE[t.state])
     if t.late_start:
         label.append("\nlate start", style="bold magenta")
+    if t.stale:
+        label.append("\nno update", style="bold magenta")
     return label
 
 
@@ -134,14 +149,14 @@ def _actions_table(rows: list[TrackedAction], heading: str, width: int) -> Table
         rag = rag_text(a.rag.value if a.rag else None)
         if compact:
             title = Text(a.title or "")
-            title.append(f"\n{a.lead}", style="dim")
-            table.add_row(a.id, title, a.due.isoformat(), _state_label(t, with_days=True), rag)
+            title.append(f"\n{a.lead_text}", style="dim")
+            table.add_row(a.id, title, a.due_text, _state_label(t, with_days=True), rag)
         else:
             table.add_row(
                 a.id,
                 a.title or "",
-                a.lead,
-                a.due.isoformat(),
+                a.lead_text,
+                a.due_text,
                 _state_label(t, with_days=False),
                 f"{t.days_overdue} d" if t.days_overdue else "",
                 rag,
@@ -162,10 +177,10 @@ def print_status(status: Status, out: Console, *, listed: bool = False) -> None:
                 for t in rows:
                     line = Text(f"{t.action.id} ", style="bold")
                     line.append_text(_state_label(t, with_days=True))
-                    line.append(f" · due {t.action.due.isoformat()} ")
+                    line.append(f" · due {t.action.due_text} ")
                     line.append_text(rag_text(t.action.rag.value if t.action.rag else None))
                     out.print(line)
-                    out.print(Text(f"  {t.action.title or ''}\n  {t.action.lead}", style=""))
+                    out.print(Text(f"  {t.action.title or ''}\n  {t.action.lead_text}", style=""))
             else:
                 out.print(_actions_table(rows, heading, out.width))
         else:

@@ -32,6 +32,7 @@ RAG_HATCH = {
     "amber": "..",
     "amber-green": "\\\\",
     "green": "",
+    "blue": "oo",
     "unrated": "--",
 }
 

@@ -6,28 +6,32 @@ docs/templates.md lists every variable.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from send_plan import __version__
-from send_plan.model import Plan, Review
+from send_plan.model import Plan, Review, joined
 from send_plan.portfolio import Portfolio
 from send_plan.render.labels import (
     AREA_KIND,
     AREA_ORDER,
+    JUDGEMENT,
     PLAN_KIND,
     POSITION,
     RAG,
 )
 from send_plan.render.views import (
     AppendixB,
+    AreaProgress,
     BoardSummary,
     CarriedTo,
     ChangeRow,
     DocumentInfo,
+    Judged,
     MovedRow,
     PlanInfo,
     PositionRow,
+    ProgressNote,
     ReviewRow,
     Sentence,
     Sentences,
@@ -38,10 +42,11 @@ from send_plan.tracking import (
     FinalPosition,
     TrackedAction,
     final_positions,
+    stale_since,
     track_plan,
 )
-from send_plan.vocab import Position, State
-from send_plan.words import iso, long_date, plural
+from send_plan.vocab import RAG_KEYS, Position, Rag, State
+from send_plan.words import iso, long_date, period, plural
 
 
 def plan_info(plan: Plan) -> PlanInfo:
@@ -55,7 +60,8 @@ def plan_info(plan: Plan) -> PlanInfo:
         "status": info.status.value,
         "approved": iso(info.approved),
         "start": info.start.isoformat(),
-        "end": info.end.isoformat(),
+        "end": iso(info.end),
+        "period": period(info.start, info.end),
         "board": info.board,
         "successor": info.successor,
         "accountable": [{"role": a.role, "partner": a.partner} for a in info.accountable],
@@ -96,9 +102,10 @@ def _position_row(portfolio: Portfolio, fp: FinalPosition, main: str | None = No
     return {
         "id": a.id,
         "title": a.title or "",
-        "lead": a.lead,
-        "partner": a.partner,
-        "due": a.due.isoformat(),
+        "lead": a.lead_text,
+        "leads": list(a.leads),
+        "partner": joined(a.partner),
+        "due": a.due_text,
         "status": a.status.value,
         "rag": a.rag.value if a.rag else None,
         "position": fp.position.value,
@@ -185,21 +192,23 @@ def appendix_b(portfolio: Portfolio, plan: Plan, as_of: date) -> AppendixB:
 def _tracked_row(t: TrackedAction, as_of: date) -> TrackedRow:
     """One action as of a date: later updates are not shown."""
     a = t.action
-    known = [u for u in a.updates if u.date <= as_of]
-    latest = known[-1] if known else None
+    latest = t.latest
     return {
         "id": a.id,
         "area": t.area.id,
         "title": a.title or "",
-        "lead": a.lead,
-        "partner": a.partner,
+        "lead": a.lead_text,
+        "leads": list(a.leads),
+        "partner": joined(a.partner),
+        "sro": a.sro,
         "start": iso(a.start),
-        "due": a.due.isoformat(),
+        "due": a.due_text,
         "status": a.status.value,
         "rag": a.rag.value if a.rag else None,
         "state": t.state.value,
         "days_overdue": t.days_overdue,
         "late_start": t.late_start,
+        "stale": t.stale,
         "latest_update": latest.note if latest else None,
         "latest_update_date": latest.date.isoformat() if latest else None,
     }
@@ -209,10 +218,12 @@ def _moved(t: TrackedAction, as_of: date) -> MovedRow:
     """A deadline's moves as known on ``as_of``, and the deadline as it stood then."""
     a = t.action
     known = [r for r in a.rescheduled if r.on <= as_of]
-    due_then = known[-1].to if known else a.due
+    due_then = known[-1].to if known else a.deadline
     first_due = a.first_due
     if t.history is not None and not a.rescheduled:
         first_due = date.fromisoformat(t.history[0])
+    assert due_then is not None  # ongoing work never moves
+    assert first_due is not None
     return {
         **_tracked_row(t, as_of),
         "due": due_then.isoformat(),
@@ -234,6 +245,8 @@ def _moved(t: TrackedAction, as_of: date) -> MovedRow:
 def _moved_by(t: TrackedAction, as_of: date) -> bool:
     """Whether the deadline had moved by ``as_of`` (undated moves count as known)."""
     a = t.action
+    if a.deadline is None:
+        return False  # ongoing work has no deadline to move
     if t.history is not None and t.history[1] and not a.rescheduled:
         return True  # moved in git without a record in the file
     if a.rescheduled:
@@ -249,9 +262,35 @@ def _review_row(review: Review) -> ReviewRow:
     return {
         "date": review.date.isoformat(),
         "by": review.by,
-        "rating": review.rating.value,
+        "rating": review.rating.value if review.rating else None,
         "summary": review.summary,
+        "areas": [
+            {
+                "area": j.area,
+                "judgement": j.judgement.value,
+                "judgement_label": JUDGEMENT[j.judgement.value],
+                "note": j.note,
+            }
+            for j in review.areas
+        ],
     }
+
+
+def area_judgement(plan: Plan, area_id: str, as_of: date) -> Judged | None:
+    """The area's latest judgement by a review dated on or before ``as_of``."""
+    found: Judged | None = None
+    for review in plan.reviews:
+        if review.date > as_of:
+            break
+        for j in review.areas:
+            if j.area == area_id:
+                found = {
+                    "area": j.area,
+                    "judgement": j.judgement.value,
+                    "judgement_label": JUDGEMENT[j.judgement.value],
+                    "note": j.note,
+                }
+    return found
 
 
 def _sentences(
@@ -260,10 +299,13 @@ def _sentences(
     """The summary's sentences, written once for every format."""
     said: Sentence | None = None
     if review is not None:
+        by = f"by {review['by']} on {long_date(review['date'])}"
+        rating = review["rating"]
         said = {
-            "lead": f"The latest external review, by {review['by']} on "
-            f"{long_date(review['date'])}, rated progress",
-            "emphasis": RAG[review["rating"]],
+            "lead": f"The latest external review, {by}, rated progress"
+            if rating
+            else f"The latest external review was {by}",
+            "emphasis": RAG[rating] if rating else "",
             "tail": f": {review['summary']}" if review["summary"] else ".",
         }
     return {
@@ -312,8 +354,10 @@ def board_summary(
     changes: list[ChangeRow] | None = None,
     since: dict[str, str] | None = None,
     history: Mapping[tuple[str, str], tuple[str, int, int]] | None = None,
+    meeting_day: date | None = None,
 ) -> BoardSummary:
-    """The progress update a board receives, as of its meeting date."""
+    """The progress update a board receives, as of ``as_of``, for the meeting on
+    ``meeting_day`` (by default the plan's first meeting on or after as-of)."""
     summary = track_plan(portfolio, plan, as_of, history=history)
     info = plan_info(plan)
     counts = summary.counts.states
@@ -324,7 +368,10 @@ def board_summary(
     late = [t for t in summary.actions if t.late_start]
     moved_rows = [_moved(t, as_of) for t in summary.actions if _moved_by(t, as_of)]
     moved_rows.sort(key=lambda row: -row["slip_days"])
-    board = info["board"] or "board"
+    board = info["board"]
+    paper_for = meeting_day or next((m for m in plan.plan.board_meetings if m >= as_of), as_of)
+    stale = [t for t in summary.actions if t.stale]
+    last_board = stale_since(plan, as_of)
     sentences = _sentences(summary.next_board_meeting, summary.revisit_expected_by, review)
     recommendations = [f"Receive the update on progress of the {info['title']}."]
     if overdue:
@@ -339,16 +386,26 @@ def board_summary(
             "and the reasons."
         )
     if review:
+        rated = (
+            f", which rated progress {RAG[review['rating']].lower()}" if review["rating"] else ""
+        )
         recommendations.append(
             f"Note the latest external review by {review['by']} on "
-            f"{long_date(review['date'])}, which rated progress {RAG[review['rating']].lower()}."
+            f"{long_date(review['date'])}{rated}."
         )
     return {
         "report": "board-summary",
         "document": document(f"{info['title']}: progress update", plan, as_of),
         "plan": info,
         "board": board,
+        "addressee": f"the {board}" if board else "the Board",
+        "meeting": {"date": paper_for.isoformat(), "date_long": long_date(paper_for)},
         "as_of": as_of.isoformat(),
+        "notes": [_sentence_case(n) for n in summary.notes] + _meeting_notes(plan, as_of),
+        "rag_keys": rag_keys(plan),
+        "rag_labels": RAG,
+        "progress": progress_since(summary.actions, plan, last_board, as_of),
+        "progress_since": last_board.isoformat(),
         "next_board_meeting": meeting,
         "due_soon_until": summary.horizon.isoformat(),
         "revisit_expected_by": iso(summary.revisit_expected_by),
@@ -367,14 +424,60 @@ def board_summary(
                 "title": a.area.title or "",
                 "counts": a.counts.states,
                 "rag": a.counts.rag,
+                "judgement": area_judgement(plan, a.area.id, as_of),
             }
             for a in summary.areas
         ],
         "overdue": [_tracked_row(t, as_of) for t in overdue],
         "due_soon": [_tracked_row(t, as_of) for t in due_soon],
         "late_starts": [_tracked_row(t, as_of) for t in late],
+        "stale": [_tracked_row(t, as_of) for t in stale],
         "deadlines_moved": moved_rows,
         "changes": changes,
         "since": since,
         "chart": None,
     }
+
+
+def rag_keys(plan: Plan) -> list[str]:
+    """The RAG columns a document shows: blue only when the plan uses it."""
+    uses_blue = any(a.rag is Rag.BLUE for _, _, _, a in plan.iter_actions())
+    return [k for k in RAG_KEYS if k != Rag.BLUE.value or uses_blue]
+
+
+def progress_since(
+    tracked: Sequence[TrackedAction], plan: Plan, since: date, as_of: date
+) -> list[AreaProgress]:
+    """Updates dated in (since, as_of] on open actions, by area in file order."""
+    by_area: dict[str, list[ProgressNote]] = {}
+    for t in tracked:
+        if t.state not in (State.OVERDUE, State.DUE_SOON, State.ON_TRACK):
+            continue
+        for u in t.action.updates:
+            if since < u.date <= as_of:
+                by_area.setdefault(t.area.id, []).append(
+                    {
+                        "action": t.action.id,
+                        "title": t.action.title or "",
+                        "lead": t.action.lead_text,
+                        "date": u.date.isoformat(),
+                        "rag": u.rag.value if u.rag else None,
+                        "note": u.note,
+                    }
+                )
+    return [
+        {"id": area.id, "title": area.title or "", "updates": by_area[area.id]}
+        for area in plan.areas
+        if area.id in by_area
+    ]
+
+
+def _meeting_notes(plan: Plan, as_of: date) -> list[str]:
+    meetings = plan.plan.board_meetings
+    if not meetings:
+        return ["No board meetings are listed in the plan: 'due soon' means within 28 days."]
+    return []
+
+
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")

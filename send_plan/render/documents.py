@@ -99,7 +99,8 @@ def board_summary_docx(ctx: BoardSummary, chart: Callable[[], bytes] | None = No
     _board_summary_text(doc, ctx)
     doc.heading("Progress by area")
     place = doc.placeholder() if chart else None
-    for section in (_area_tables, _overdue, _due_soon, _late_starts, _moved, _changes):
+    sections = (_area_tables, _progress, _overdue, _due_soon, _late_starts, _stale, _moved)
+    for section in (*sections, _changes):
         section(doc, ctx)
     doc.paragraph(f"Produced by {ctx['document']['generator']} from the plan files.", italic=True)
     if chart is not None and place is not None:
@@ -110,14 +111,15 @@ def board_summary_docx(ctx: BoardSummary, chart: Callable[[], bytes] | None = No
 def _board_facts(doc: WordDocument, ctx: BoardSummary) -> None:
     """The facts table: board, meeting, plan, area, period."""
     plan = ctx["plan"]
+    board = [("Board", ctx["board"])] if ctx["board"] else []
     _facts(
         doc,
         [
-            ("Board", ctx["board"]),
-            ("Meeting", ctx["document"]["date_long"]),
+            *board,
+            ("Meeting", ctx["meeting"]["date_long"]),
             ("Plan", f"{plan['title']} ({plan['kind_label']}, {plan['id']})"),
             ("Local area", plan["local_area"]),
-            ("Plan period", f"{long_date(plan['start'])} to {long_date(plan['end'])}"),
+            ("Plan period", plan["period"]),
         ],
     )
 
@@ -126,6 +128,8 @@ def _board_summary_text(doc: WordDocument, ctx: BoardSummary) -> None:
     """The summary sentences and the recommendations."""
     doc.heading("Summary")
     doc.paragraph(ctx["overall"])
+    for note in ctx["notes"]:
+        doc.paragraph(f"Note: {note}", bold=True)
     sentences = ctx["sentences"]
     if sentences["review"]:
         doc.sentence(sentences["review"])
@@ -133,7 +137,7 @@ def _board_summary_text(doc: WordDocument, ctx: BoardSummary) -> None:
         if line:
             doc.paragraph(line)
     doc.heading("Recommendations", 2)
-    doc.paragraph(f"That the {ctx['board']}:")
+    doc.paragraph(f"That {ctx['addressee']}:")
     for i, text in enumerate(ctx["recommendations"], 1):
         doc.paragraph(f"({_roman(i)}) {text}")
 
@@ -171,7 +175,7 @@ def _area_tables(doc: WordDocument, ctx: BoardSummary) -> None:
         rows,
         widths_mm=[11, 29, 16, 20, 17, 17, 19, 19, 22],
     )
-    rag_keys = ["red", "red-amber", "amber", "amber-green", "green", "unrated"]
+    rag_keys = ctx["rag_keys"]
     doc.table(
         ["Area", *[RAG[k] for k in rag_keys]],
         [
@@ -179,6 +183,55 @@ def _area_tables(doc: WordDocument, ctx: BoardSummary) -> None:
             for a in ctx["areas"]
         ],
         widths_mm=[22, 25, 25, 25, 25, 24, 24],
+    )
+
+
+def _progress(doc: WordDocument, ctx: BoardSummary) -> None:
+    """Updates on open actions since the last board, by area."""
+    doc.heading("Progress since the last board")
+    since = long_date(ctx["progress_since"])
+    if not ctx["progress"]:
+        doc.paragraph(f"No open action has an update dated after {since}.")
+        return
+    doc.paragraph(f"Updates dated after {since} on open actions.")
+    for area in ctx["progress"]:
+        doc.heading(f"{area['id']} {area['title']}".strip(), 2)
+        rows: list[list[Cell | str]] = [
+            [
+                u["action"],
+                u["title"],
+                u["lead"],
+                long_date(u["date"]),
+                rag_cell(u["rag"], RAG[u["rag"] or "unrated"]),
+                u["note"],
+            ]
+            for u in area["updates"]
+        ]
+        doc.table(
+            ["Action", "Title", "Lead", "Date", "RAG", "Update"],
+            rows,
+            widths_mm=[17, 35, 28, 22, 17, 51],
+        )
+
+
+def _stale(doc: WordDocument, ctx: BoardSummary) -> None:
+    """Actions under way with no update since the last board, by lead."""
+    rows: list[list[Cell | str]] = [
+        [
+            a["lead"],
+            a["id"],
+            a["title"],
+            long_date(a["latest_update_date"]) if a["latest_update_date"] else "none",
+        ]
+        for a in sorted(ctx["stale"], key=lambda a: a["lead"])
+    ]
+    _section(
+        doc,
+        "Actions with no update since the last board",
+        ["Lead", "Action", "Title", "Latest update"],
+        rows,
+        [45, 17, 78, 30],
+        f"Every action under way has an update dated after {long_date(ctx['progress_since'])}.",
     )
 
 

@@ -41,7 +41,12 @@ RAG = {
     "amber": "Amber",
     "amber-green": "Amber/green",
     "green": "Green",
+    "blue": "Blue (complete)",
     "unrated": "Not rated",
+}
+JUDGEMENT = {
+    "sufficient": "Sufficient progress",
+    "not-sufficient": "Not sufficient progress",
 }
 #: Fill colours (hex, no '#') for RAG cells, shared by HTML, Word and the chart.
 RAG_FILL = {
@@ -50,5 +55,6 @@ RAG_FILL = {
     "amber": "FFC000",
     "amber-green": "C4D79B",
     "green": "00B050",
+    "blue": "0070C0",
     "unrated": "D9D9D9",
 }

@@ -54,6 +54,8 @@ class ReportInputs:
 
     changes: ReportChanges | None = None
     slips: Mapping[tuple[str, str], tuple[str, int, int]] | None = None
+    #: The meeting the paper is for, when not the first listed on or after as-of.
+    meeting: date | None = None
 
 
 Context = TypeVar("Context", "AppendixB", "BoardSummary")
@@ -104,6 +106,7 @@ def _board_summary(
         changes=changes.rows if changes else None,
         since=changes.since if changes else None,
         history=inputs.slips,
+        meeting_day=inputs.meeting,
     )
 
 

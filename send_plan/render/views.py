@@ -25,7 +25,8 @@ class PlanInfo(TypedDict):
     status: str
     approved: str | None
     start: str
-    end: str
+    end: str | None
+    period: str
     board: str | None
     successor: str | None
     accountable: list[Accountable]
@@ -40,11 +41,19 @@ class DocumentInfo(TypedDict):
     generator: str
 
 
+class Judged(TypedDict):
+    area: str
+    judgement: str
+    judgement_label: str
+    note: str | None
+
+
 class ReviewRow(TypedDict):
     date: str
     by: str
-    rating: str
+    rating: str | None
     summary: str | None
+    areas: list[Judged]
 
 
 class Sentence(TypedDict):
@@ -75,6 +84,7 @@ class PositionRow(TypedDict):
     id: str
     title: str
     lead: str
+    leads: list[str]
     partner: str | None
     due: str
     status: str
@@ -91,7 +101,9 @@ class TrackedRow(TypedDict):
     area: str
     title: str
     lead: str
+    leads: list[str]
     partner: str | None
+    sro: str | None
     start: str | None
     due: str
     status: str
@@ -99,6 +111,7 @@ class TrackedRow(TypedDict):
     state: str
     days_overdue: int | None
     late_start: bool
+    stale: bool
     latest_update: str | None
     latest_update_date: str | None
 
@@ -161,14 +174,51 @@ class BoardArea(TypedDict):
     title: str
     counts: dict[str, int]
     rag: dict[str, int]
+    #: The latest review judgement of the area on or before the as-of date.
+    judgement: Judged | None
+
+
+class ProgressNote(TypedDict):
+    action: str
+    title: str
+    lead: str
+    date: str
+    rag: str | None
+    note: str
+
+
+class AreaProgress(TypedDict):
+    """An area's action updates dated since the last board (open actions only)."""
+
+    id: str
+    title: str
+    updates: list[ProgressNote]
+
+
+class Meeting(TypedDict):
+    date: str
+    date_long: str
 
 
 class BoardSummary(TypedDict):
     report: str
     document: DocumentInfo
     plan: PlanInfo
-    board: str
+    #: The board's name, or None when the plan does not say.
+    board: str | None
+    #: Who the recommendations address: "the <board>", or "the Board".
+    addressee: str
+    #: The meeting the paper is for (--meeting, or the first listed on or after as-of).
+    meeting: Meeting
     as_of: str
+    #: Notes on the dates: before the plan starts, past its end, no meetings listed.
+    notes: list[str]
+    #: The RAG keys the tables show, worst first (blue only when a plan uses it).
+    rag_keys: list[str]
+    rag_labels: dict[str, str]
+    #: Updates on open actions since the last board, by area.
+    progress: list[AreaProgress]
+    progress_since: str
     next_board_meeting: str | None
     due_soon_until: str
     revisit_expected_by: str | None
@@ -183,6 +233,7 @@ class BoardSummary(TypedDict):
     overdue: list[TrackedRow]
     due_soon: list[TrackedRow]
     late_starts: list[TrackedRow]
+    stale: list[TrackedRow]
     deadlines_moved: list[MovedRow]
     changes: list[ChangeRow] | None
     since: dict[str, str] | None

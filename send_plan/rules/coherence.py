@@ -58,7 +58,7 @@ def status_dates(portfolio: Portfolio) -> Iterator[Finding]:
     """Rule 7: completed iff complete, withdrawn_reason iff withdrawn, dates in sequence."""
     for f, plan in portfolio.modelled():
         info = plan.plan
-        if info.end < info.start:
+        if info.end is not None and info.end < info.start:
             yield f.finding(
                 "E208",
                 f"the plan ends ({info.end}) before it starts ({info.start})",
@@ -68,7 +68,8 @@ def status_dates(portfolio: Portfolio) -> Iterator[Finding]:
             at = ("areas", i, "actions", j)
             for paired in _PAIRED:
                 yield from paired.check(f, a, at)
-            if a.start is not None and a.start > a.due:
+            deadline = a.deadline
+            if a.start is not None and deadline is not None and a.start > deadline:
                 yield f.finding(
                     "E206",
                     f"the action starts ({a.start}) after it is due ({a.due})",
@@ -82,6 +83,58 @@ def status_dates(portfolio: Portfolio) -> Iterator[Finding]:
                     (*at, "completed"),
                     obj=a.id,
                 )
+
+
+def ongoing_and_blue(portfolio: Portfolio) -> Iterator[Finding]:
+    """Ongoing work has no deadline to move; blue means complete."""
+    for f, plan in portfolio.modelled():
+        for i, _, j, a in plan.iter_actions():
+            at = ("areas", i, "actions", j)
+            if a.deadline is None:
+                for key in ("original_due", "rescheduled"):
+                    if getattr(a, key):
+                        yield f.finding(
+                            "E216",
+                            f"'{key}' is set but the action is due: ongoing (no deadline to "
+                            f"move); remove '{key}', or give due a date",
+                            (*at, key),
+                            key=True,
+                            obj=a.id,
+                        )
+            if a.rag is Rag.BLUE and a.status is not ActionStatus.COMPLETE:
+                yield f.finding(
+                    "E217",
+                    f"rag is blue (complete) but status is {a.status.value}; rate it "
+                    "red to green until it is complete, or set status: complete",
+                    (*at, "rag"),
+                    obj=a.id,
+                )
+
+
+def due_within_plan(portfolio: Portfolio) -> Iterator[Finding]:
+    """Warning: an open action due before its plan starts or after it ends (not in a
+    closed plan: it is a record, and its open actions now live in its successor)."""
+    for f, plan in portfolio.modelled():
+        info = plan.plan
+        if info.status is PlanStatus.CLOSED:
+            continue
+        for i, _, j, a in plan.iter_actions():
+            deadline = a.deadline
+            if deadline is None or not a.is_open:
+                continue
+            if deadline < info.start:
+                when = f"before the plan starts ({info.start})"
+            elif info.end is not None and deadline > info.end:
+                when = f"after the plan ends ({info.end})"
+            else:
+                continue
+            yield f.finding(
+                "W211",
+                f"the action is due {deadline}, {when}: agree a deadline within the plan "
+                "(with a 'rescheduled' record) or check the date",
+                ("areas", i, "actions", j, "due"),
+                obj=a.id,
+            )
 
 
 def _out_of_order(
@@ -139,8 +192,8 @@ def rescheduling(portfolio: Portfolio) -> Iterator[Finding]:
     """Rule 6: the rescheduled record must join up from original_due to due."""
     for f, plan in portfolio.modelled():
         for i, _, j, a in plan.iter_actions():
-            if not a.rescheduled:
-                continue
+            if not a.rescheduled or a.deadline is None:
+                continue  # nothing recorded, or ongoing work (E216 says so)
             at = ("areas", i, "actions", j, "rescheduled")
             first = a.rescheduled[0]
             if a.original_due is not None and first.from_ != a.original_due:

@@ -3,17 +3,24 @@ and the closing rule that no open action may silently vanish."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from send_plan.findings import Finding
 from send_plan.portfolio import Portfolio
 from send_plan.vocab import ActionStatus, PlanStatus, nearest
 
 
-def _unknown_partner(partner: str, known: list[str]) -> str:
-    guess = nearest(partner, known)
+def _unknown_partner(partner: str, partners: Mapping[str, str]) -> str:
+    known = list(partners)
     listed = ", ".join(known) if known else "none are listed"
     message = f"partner '{partner}' is not one of this plan's partners ({listed})"
+    by_name = {name.casefold(): key for key, name in partners.items()}
+    key = by_name.get(partner.strip().casefold())
+    if key is not None:
+        return f"{message}: write its key '{key}' (the key of '{partners[key]}')"
+    guess = nearest(partner, known) or nearest(partner, list(partners.values()))
+    if guess in partners.values():
+        guess = next(k for k, name in partners.items() if name == guess)
     if guess:
         return f"{message}: did you mean '{guess}'?"
     return f"{message}; add it under 'partners:'"
@@ -22,22 +29,41 @@ def _unknown_partner(partner: str, known: list[str]) -> str:
 def partners(portfolio: Portfolio) -> Iterator[Finding]:
     """Rule 5: every partner named must be a key of the plan's `partners`."""
     for f, plan in portfolio.modelled():
-        known = list(plan.partners)
         for k, entry in enumerate(plan.plan.accountable):
             if entry.partner is not None and entry.partner not in plan.partners:
                 yield f.finding(
                     "E203",
-                    _unknown_partner(entry.partner, known),
+                    _unknown_partner(entry.partner, plan.partners),
                     ("plan", "accountable", k, "partner"),
                 )
         for i, _, j, action in plan.iter_actions():
-            if action.partner is not None and action.partner not in plan.partners:
-                yield f.finding(
-                    "E203",
-                    _unknown_partner(action.partner, known),
-                    ("areas", i, "actions", j, "partner"),
-                    obj=action.id,
-                )
+            at: tuple[str | int, ...] = ("areas", i, "actions", j, "partner")
+            joint = not isinstance(action.partner, str)
+            for k, partner in enumerate(action.partners):
+                if partner not in plan.partners:
+                    yield f.finding(
+                        "E203",
+                        _unknown_partner(partner, plan.partners),
+                        (*at, k) if joint else at,
+                        obj=action.id,
+                    )
+
+
+def judged_areas(portfolio: Portfolio) -> Iterator[Finding]:
+    """A review's area judgement must name an area of the plan."""
+    for f, plan in portfolio.modelled():
+        ids = [area.id for area in plan.areas]
+        for r, review in enumerate(plan.reviews):
+            for k, judged in enumerate(review.areas):
+                if judged.area not in ids:
+                    guess = nearest(judged.area, ids)
+                    hint = f": did you mean '{guess}'?" if guess else f" ({', '.join(ids)})"
+                    yield f.finding(
+                        "E218",
+                        f"the review of {review.date} judges area '{judged.area}', which is "
+                        f"not an area of this plan{hint}",
+                        ("reviews", r, "areas", k, "area"),
+                    )
 
 
 def carried_from(portfolio: Portfolio) -> Iterator[Finding]:
