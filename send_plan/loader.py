@@ -301,6 +301,31 @@ def _retain(source: Source, root: Node) -> None:
         source._root, source._composed = root, True
 
 
+def _hint(source: Source, mark: Any, problem: str) -> str | None:
+    """The mistakes analysts make most, named in their own terms."""
+    if mark is None:
+        return None
+    lines = source.text.splitlines()
+    text = lines[mark.line] if mark.line < len(lines) else ""
+    before = text[: mark.column]
+    if "\t" in text[: mark.column + 1] and (
+        "cannot start any token" in problem or "found a tab" in problem
+    ):
+        return (
+            "not valid YAML: a tab in the indentation; YAML indents with spaces, so "
+            "replace the tab with spaces"
+        )
+    if problem.startswith("mapping values are not allowed") and ": " in before.strip():
+        key = before.strip().partition(": ")[0].lstrip("- ")
+        rest = text.partition(": ")[2].strip()
+        quote = "'" if '"' in rest and "'" not in rest else '"'
+        return (
+            f"not valid YAML: the text after '{key}:' holds ': ', which YAML reads as a "
+            f"new key; put the text in quotes: {key}: {quote}{rest}{quote}"
+        )
+    return None
+
+
 def _yaml_error(source: Source, exc: yaml.YAMLError) -> Finding:
     name = source.name
     if isinstance(exc, yaml.reader.ReaderError):
@@ -323,6 +348,9 @@ def _yaml_error(source: Source, exc: yaml.YAMLError) -> Finding:
                 "E006",
                 "the file holds more than one YAML document ('---'); keep one plan per file",
             )
+        hint = _hint(source, mark, problem)
+        if hint is not None:
+            return Finding(name, line, column, "E002", hint)
         detail = problem
         if exc.context:
             detail = f"{exc.context.strip()}: {problem}"

@@ -17,6 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 from pydantic_core import PydanticCustomError
 
 from send_plan.vocab import ONGOING, ActionStatus, AreaKind, Judgement, PlanKind, PlanStatus, Rag
+from send_plan.words import uk_date
 
 SCHEMA_VERSION = 1
 
@@ -46,6 +47,13 @@ def _iso_date(value: Any) -> Any:
                 raise PydanticCustomError(
                     "date_impossible", "'{value}' is not a real date", {"value": text}
                 ) from None
+    written = uk_date(value) if isinstance(value, str) else None
+    if written is not None:
+        raise PydanticCustomError(
+            "date_format",
+            "'{value}' is not written the ISO way: write it as {iso}",
+            {"value": value, "iso": written.isoformat()},
+        )
     raise PydanticCustomError(
         "date_format",
         "'{value}' is not a date: write it as YYYY-MM-DD, for example 2019-03-31",

@@ -3,8 +3,53 @@ and document. No imports beyond the standard library."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_NUMERIC = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+_DAY_MONTH = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})")
+_MONTH_DAY = re.compile(r"([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
+
+
+def uk_date(text: str) -> date | None:
+    """A date as people in England write it: 31/05/2025, 31-05-2025, 31 May 2025,
+    31st May 2025, May 31, 2025. None when it is not one (or not a real date)."""
+    text = text.strip()
+    parts: tuple[int, int, int] | None = None
+    if m := _NUMERIC.fullmatch(text):
+        parts = (int(m[3]), int(m[2]), int(m[1]))
+    elif (m := _DAY_MONTH.fullmatch(text)) and m[2].lower() in _MONTHS:
+        parts = (int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
+    elif (m := _MONTH_DAY.fullmatch(text)) and m[1].lower() in _MONTHS:
+        parts = (int(m[3]), _MONTHS[m[1].lower()], int(m[2]))
+    if parts is None:
+        return None
+    try:
+        return date(*parts)
+    except ValueError:
+        return None
 
 
 def iso(value: date | None) -> str | None:

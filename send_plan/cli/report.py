@@ -45,6 +45,15 @@ def report(
             show_default=False,
         ),
     ] = None,
+    meeting: Annotated[
+        str | None,
+        typer.Option(
+            metavar="DATE",
+            help="board-summary: the meeting the paper is for [default: the plan's first "
+            "meeting on or after --as-of, else the as-of date].",
+            show_default=False,
+        ),
+    ] = None,
     no_history: Annotated[
         bool, typer.Option("--no-history", help="Do not read git history.")
     ] = False,
@@ -63,6 +72,7 @@ def report(
 ) -> None:
     """Render a board document: Markdown, HTML or Word."""
     day = parse_date(as_of, "--as-of") or today()
+    meeting_day = parse_date(meeting, "--meeting")
     if template is not None and format == "docx":
         raise typer.BadParameter(
             "Word output uses the built-in layout; --template renders md or html",
@@ -87,13 +97,14 @@ def report(
 
         result = require_valid(plan_paths(paths))
         chosen = result.portfolio.require_plan(plan)
-        inputs = ReportInputs()
+        inputs = ReportInputs(meeting=meeting_day)
         if report.uses_history and not no_history:
             from send_plan.render.reports import changes_since_last_report
 
             inputs = ReportInputs(
                 changes=changes_since_last_report(plan_paths(paths), chosen, day, since),
                 slips=git_slips(plan_paths(paths)),
+                meeting=meeting_day,
             )
         rendered = render(
             report,
