@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from send_plan.render.labels import RAG, long_date
-from send_plan.render.word import POSITION_FILL, Cell, WordDocument, rag_cell
+from send_plan.render.labels import POSITION_FILL, RAG, long_date
+from send_plan.render.word import Cell, WordDocument, rag_cell
 
 
 def _facts(doc: WordDocument, rows: list[tuple[str, str]]) -> None:
