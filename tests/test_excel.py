@@ -23,8 +23,8 @@ from send_plan.excel import (
     ACTION_COLUMNS,
     SHEETS,
     STATE_FILL,
+    BadValue,
     ColumnMap,
-    _Bad,
     export_workbook,
     import_workbook,
     load_mapping,
@@ -984,7 +984,7 @@ def test_dates_as_uk_trackers_write_them(text: str, expected: date) -> None:
 )
 def test_dates_that_are_ambiguous_or_impossible(text: str, message: str) -> None:
     with pytest.raises(
-        _Bad, match=message.replace("(", r"\(").replace(")", r"\)").replace("?", r"\?")
+        BadValue, match=message.replace("(", r"\(").replace(")", r"\)").replace("?", r"\?")
     ):
         parse_date_text(text)
 
@@ -994,7 +994,7 @@ def test_date_cells() -> None:
     assert read_date(43496) == date(2019, 1, 31)  # a date whose format was lost
     assert read_date(None) is None
     assert read_date("  ") is None
-    with pytest.raises(_Bad, match="the number 7 is not a date"):
+    with pytest.raises(BadValue, match="the number 7 is not a date"):
         read_date(7)
 
 
@@ -1073,7 +1073,7 @@ def test_progress_update_cells() -> None:
         {"date": date(2018, 11, 2), "note": "Data agreed.\n  Analysis next."},
         {"date": date(2019, 1, 15), "rag": "amber-green", "note": "Draft out."},
     ]
-    with pytest.raises(_Bad, match="this progress update has no date"):
+    with pytest.raises(BadValue, match="this progress update has no date"):
         read_updates("No date here.", {}, None)
 
 
