@@ -501,6 +501,29 @@ def test_a_finding_of_the_rules_names_the_cell(
     assert not out_file.exists()
 
 
+def test_a_childs_identifier_is_reported_at_the_cell_that_holds_it(
+    tmp_path: Path, wsoa_book: openpyxl.Workbook
+) -> None:
+    """The privacy rule scans the plan text; its finding still lands on the cell."""
+    ws = wsoa_book["Actions"]
+    row = row_of(ws, "FF1.4")
+    title = get_column_letter(column_of(ws, "Title"))
+    ws[f"{title}{row}"] = "Review the case of 943 476 5919"
+    ws.cell(row=row, column=column_of(ws, "Updates")).value = None  # the copy may be cleared
+    notes = wsoa_book["Updates"]
+    notes.append(["FF1.4", date(2019, 1, 20), "amber", "Met the family\n(NHS 9434765919)"])
+    note_row = notes.max_row
+    book = save(wsoa_book, tmp_path / "edited.xlsx")
+    result = import_workbook(book.read_bytes(), name="w.xlsx")
+    lines = [p.line("w.xlsx") for p in result.problems]
+    assert any(
+        line.startswith(f"w.xlsx:Actions!{title}{row}: error E301 [FF1.4]") for line in lines
+    ), lines
+    assert any(
+        line.startswith(f"w.xlsx:Updates!D{note_row}: error E301 [FF1.4]") for line in lines
+    ), lines
+
+
 def test_every_unreadable_cell_is_reported_with_its_place(
     app: typer.Typer, tmp_path: Path, wsoa_book: openpyxl.Workbook
 ) -> None:
