@@ -131,6 +131,7 @@ class ReadContext:
     log: ProblemLog = field(default_factory=ProblemLog)
     places: Places = field(default_factory=Places)
     actions_sheet: str = ACTIONS
+    readers: FieldReaders = field(init=False)
 
     def __post_init__(self) -> None:
         self.readers = FieldReaders(self.mapping)
