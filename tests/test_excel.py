@@ -23,8 +23,8 @@ from send_plan.excel import (
     ACTION_COLUMNS,
     SHEETS,
     STATE_FILL,
+    BadValue,
     ColumnMap,
-    _Bad,
     export_workbook,
     import_workbook,
     load_mapping,
@@ -505,6 +505,29 @@ def test_a_finding_of_the_rules_names_the_cell(
     assert f"{where}: error E204 [FF1.4] status is complete but 'completed' is missing" in err
     assert "1 problem found; nothing written" in err
     assert not out_file.exists()
+
+
+def test_a_childs_identifier_is_reported_at_the_cell_that_holds_it(
+    tmp_path: Path, wsoa_book: openpyxl.Workbook
+) -> None:
+    """The privacy rule scans the plan text; its finding still lands on the cell."""
+    ws = wsoa_book["Actions"]
+    row = row_of(ws, "FF1.4")
+    title = get_column_letter(column_of(ws, "Title"))
+    ws[f"{title}{row}"] = "Review the case of 943 476 5919"
+    ws.cell(row=row, column=column_of(ws, "Updates")).value = None  # the copy may be cleared
+    notes = wsoa_book["Updates"]
+    notes.append(["FF1.4", date(2019, 1, 20), "amber", "Met the family\n(NHS 9434765919)"])
+    note_row = notes.max_row
+    book = save(wsoa_book, tmp_path / "edited.xlsx")
+    result = import_workbook(book.read_bytes(), name="w.xlsx")
+    lines = [p.line("w.xlsx") for p in result.problems]
+    assert any(
+        line.startswith(f"w.xlsx:Actions!{title}{row}: error E301 [FF1.4]") for line in lines
+    ), lines
+    assert any(
+        line.startswith(f"w.xlsx:Updates!D{note_row}: error E301 [FF1.4]") for line in lines
+    ), lines
 
 
 def test_every_unreadable_cell_is_reported_with_its_place(
@@ -990,7 +1013,7 @@ def test_dates_as_uk_trackers_write_them(text: str, expected: date) -> None:
 )
 def test_dates_that_are_ambiguous_or_impossible(text: str, message: str) -> None:
     with pytest.raises(
-        _Bad, match=message.replace("(", r"\(").replace(")", r"\)").replace("?", r"\?")
+        BadValue, match=message.replace("(", r"\(").replace(")", r"\)").replace("?", r"\?")
     ):
         parse_date_text(text)
 
@@ -1000,7 +1023,7 @@ def test_date_cells() -> None:
     assert read_date(43496) == date(2019, 1, 31)  # a date whose format was lost
     assert read_date(None) is None
     assert read_date("  ") is None
-    with pytest.raises(_Bad, match="the number 7 is not a date"):
+    with pytest.raises(BadValue, match="the number 7 is not a date"):
         read_date(7)
 
 
@@ -1079,7 +1102,7 @@ def test_progress_update_cells() -> None:
         {"date": date(2018, 11, 2), "note": "Data agreed.\n  Analysis next."},
         {"date": date(2019, 1, 15), "rag": "amber-green", "note": "Draft out."},
     ]
-    with pytest.raises(_Bad, match="this progress update has no date"):
+    with pytest.raises(BadValue, match="this progress update has no date"):
         read_updates("No date here.", {}, None)
 
 

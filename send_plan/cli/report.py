@@ -20,7 +20,13 @@ from send_plan.cli.common import (
     today,
 )
 from send_plan.cli.history import git_slips
-from send_plan.render.reports import REPORT_BY_NAME, ReportFormat, ReportName, needs_chart
+from send_plan.render.reports import (
+    REPORT_BY_NAME,
+    Rendered,
+    ReportFormat,
+    ReportName,
+    needs_chart,
+)
 
 #: Existing files a report may replace without --force: earlier reports.
 _REPORT_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".docx")
@@ -120,6 +126,11 @@ def report(
     finally:
         if worker is not None:
             worker.close()
+    _write(rendered, output)
+
+
+def _write(rendered: Rendered, output: Path | None) -> None:
+    """The document to stdout, or to ``output`` with its attachments beside it."""
     if output is None:
         sys.stdout.buffer.write(rendered.data)
         sys.stdout.flush()

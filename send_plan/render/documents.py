@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from send_plan.render.labels import RAG
+from send_plan.render.labels import POSITION_FILL, RAG
 from send_plan.render.views import AppendixB, BoardSummary, PositionRow, TrackedRow
-from send_plan.render.word import POSITION_FILL, Cell, WordDocument, rag_cell
+from send_plan.render.word import Cell, WordDocument, rag_cell
 from send_plan.words import long_date
 
 

@@ -58,3 +58,16 @@ RAG_FILL = {
     "blue": "0070C0",
     "unrated": "D9D9D9",
 }
+#: Light fills (hex, no '#') for final positions and states, readable with black
+#: text; shared by the Word documents and the Excel export.
+POSITION_FILL = {
+    "complete": "C6EFCE",
+    "carried-forward": "FFEB9C",
+    "withdrawn": "D9D9D9",
+    "dropped": "FFC7CE",
+    "unresolved": "FCE4D6",
+    "open": "DDEBF7",
+    "overdue": "FFC7CE",
+    "due-soon": "FFEB9C",
+    "on-track": "C6EFCE",
+}

@@ -30,18 +30,6 @@ from send_plan.render.views import Sentence
 FONT = "Arial"
 TABLE_TEXT = Pt(9)
 TABLE_HALF_POINTS = 18  # the same 9 pt, as Word's XML writes sizes
-#: Light fills for final positions and states: readable with black text.
-POSITION_FILL = {
-    "complete": "C6EFCE",
-    "carried-forward": "FFEB9C",
-    "withdrawn": "D9D9D9",
-    "dropped": "FFC7CE",
-    "unresolved": "FCE4D6",
-    "open": "DDEBF7",
-    "overdue": "FFC7CE",
-    "due-soon": "FFEB9C",
-    "on-track": "C6EFCE",
-}
 
 
 @dataclass(frozen=True)

@@ -103,7 +103,35 @@ def children_identifiers(portfolio: Portfolio) -> Iterator[Finding]:
 
 
 def _finding(f: LoadedFile, line: int, column: int, code: str, message: str) -> Finding:
-    return Finding(f.name, line, column, code, message, f.plan_id, _owner(f, line - 1))
+    where = _key_path_at(f.source.root(), line - 1, column - 1)
+    return Finding(f.name, line, column, code, message, f.plan_id, _owner(f, line - 1), where)
+
+
+def _key_path_at(node: Node | None, line: int, column: int) -> tuple[str | int, ...]:
+    """The key path of the innermost key or value whose text holds 0-based ``line`` and
+    ``column`` (empty in a comment outside the plan's data)."""
+    path: list[str | int] = []
+    while isinstance(node, (MappingNode, SequenceNode)):
+        children: list[tuple[str | int, Node | None, Node]] = (
+            [(str(k.value), k, v) for k, v in node.value]
+            if isinstance(node, MappingNode)
+            else [(i, None, v) for i, v in enumerate(node.value)]
+        )
+        for part, key, value in children:
+            if key is not None and _holds(key, line, column):
+                return (*path, part)
+            if _holds(value, line, column):
+                path.append(part)
+                node = value
+                break
+        else:
+            break
+    return tuple(path)
+
+
+def _holds(node: Node, line: int, column: int) -> bool:
+    start, end = node.start_mark, node.end_mark
+    return (start.line, start.column) <= (line, column) <= (end.line, end.column)
 
 
 def _owner(f: LoadedFile, line: int) -> str | None:
