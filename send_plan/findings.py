@@ -73,6 +73,7 @@ CODES: dict[str, Code] = _codes(
     ("E216", "an ongoing action has original_due or rescheduled"),
     ("E217", "an action rated blue (complete) is not complete"),
     ("E218", "a review judges an area the plan does not have"),
+    ("E219", "an evidence link is not an http or https address"),
     # Children's data.
     ("E301", "the text holds an NHS number"),
     ("E302", "the text holds a Unique Pupil Number"),
@@ -82,6 +83,16 @@ CODES: dict[str, Code] = _codes(
     ("E403", "a complete action was reopened"),
     ("E404", "an action or plan id was renamed"),
     ("E405", "a closed plan was edited"),
+    # Indicators.
+    ("E501", "two indicators of one plan share an id"),
+    ("E502", "an indicator names an area or action the plan does not have"),
+    ("E503", "an indicator's partner is not one of the plan's partners"),
+    ("E504", "an indicator's targets or values are not in strictly ascending date order"),
+    ("E505", "a percent figure outside 0 to 100"),
+    ("E506", "a negative figure for days or weeks"),
+    ("E507", "a negative tolerance"),
+    ("E508", "a context indicator with targets or a tolerance"),
+    ("E509", "a figure written as text"),
     # Warnings: reported, exit status unchanged unless --strict.
     ("W201", "the successor plan is not among the files read"),
     ("W202", "carried_from names a plan that is not among the files read"),
@@ -94,6 +105,7 @@ CODES: dict[str, Code] = _codes(
     ("W209", "an action carries work from a plan that names another successor"),
     ("W210", "the file was skipped because it lies outside the folder given"),
     ("W211", "an open action is due before its plan starts or after it ends"),
+    ("W501", "an indicator's baseline is dated after its first value"),
 )
 
 

@@ -13,10 +13,29 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+)
 from pydantic_core import PydanticCustomError
 
-from send_plan.vocab import ONGOING, ActionStatus, AreaKind, Judgement, PlanKind, PlanStatus, Rag
+from send_plan.vocab import (
+    ONGOING,
+    ActionStatus,
+    AreaKind,
+    Frequency,
+    Judgement,
+    PlanKind,
+    PlanStatus,
+    Polarity,
+    Rag,
+    Unit,
+)
 from send_plan.words import uk_date
 
 SCHEMA_VERSION = 1
@@ -83,6 +102,38 @@ def _one_or_more(value: Any) -> Any:
     raise PydanticCustomError("text_or_list", "text or a list of text", {})
 
 
+_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+_NUMERIC_TEXT = re.compile(r"[£$€]?\s*([-+]?[\d,]*\.?\d+)\s*(%|per cent|percent|days?|weeks?)?")
+
+
+def _number(value: Any) -> Any:
+    """An indicator's figure: a YAML integer or decimal (plain scalars reach the
+    models as text). Text such as ``"45%"`` is refused with what to write."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("number_text", "'{value}' is not a number", {"value": value})
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+        return float(value)
+    if isinstance(value, str) and (m := _NUMERIC_TEXT.fullmatch(value.strip())):
+        digits = m[1].replace(",", "")
+        raise PydanticCustomError(
+            "number_text",
+            "'{value}' is text, not a number: write {digits}",
+            {"value": value, "digits": digits},
+        )
+    raise PydanticCustomError(
+        "number_text",
+        "'{value}' is not a number: write the figure in digits, for example 45 or 12.5",
+        {"value": value},
+    )
+
+
+def _evidence_kind(value: Any) -> str:
+    """Which form an evidence entry takes: a mapping (or an item) is dated evidence."""
+    return "evidence-item" if isinstance(value, dict | EvidenceItem) else "evidence-text"
+
+
 def _none_as_empty(value: Any) -> Any:
     """An empty YAML key (``evidence:``) means an empty list."""
     return () if value is None else value
@@ -94,6 +145,7 @@ def _none_as_empty_mapping(value: Any) -> Any:
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 Due = Annotated[date | Literal["ongoing"], BeforeValidator(_due)]
+Number = Annotated[float, BeforeValidator(_number)]
 Text = Annotated[str, StringConstraints(min_length=1)]
 PlanId = Annotated[str, StringConstraints(pattern=PLAN_ID_PATTERN)]
 ActionId = Annotated[str, StringConstraints(pattern=ACTION_ID_PATTERN)]
@@ -176,6 +228,24 @@ class Update(_Frozen):
     note: Text
 
 
+class EvidenceItem(_Frozen):
+    """Evidence with a date, a link and a kind (``audit``, ``survey``, ``data`` ...)."""
+
+    title: Text
+    date: IsoDate | None = None
+    link: str | None = None  # http or https only (rule E219): plans are published
+    kind: str | None = None
+
+
+#: An evidence entry: text, as first written, or a mapping with a date and link.
+Evidence = Annotated[
+    Annotated[Text, Tag("evidence-text")] | Annotated[EvidenceItem, Tag("evidence-item")],
+    Discriminator(_evidence_kind),
+]
+#: Loc parts pydantic adds for the evidence union; not keys of the file.
+UNION_TAGS = frozenset(("evidence-text", "evidence-item"))
+
+
 class Action(_Frozen):
     id: ActionId
     title: str | None = None
@@ -191,7 +261,7 @@ class Action(_Frozen):
     withdrawn_reason: str | None = None
     rag: Rag | None = None
     measures: Annotated[tuple[Text, ...], NoneAsEmpty] = ()
-    evidence: Annotated[tuple[Text, ...], NoneAsEmpty] = ()
+    evidence: Annotated[tuple[Evidence, ...], NoneAsEmpty] = ()
     carried_from: CarriedFrom | None = None
     rescheduled: Annotated[tuple[Reschedule, ...], NoneAsEmpty] = ()
     updates: Annotated[tuple[Update, ...], NoneAsEmpty] = ()
@@ -248,12 +318,72 @@ class Action(_Frozen):
         return plan_id, action_id
 
 
+class AreaUpdate(_Frozen):
+    """The partnership's own account of an area at a date (for Appendix A)."""
+
+    date: IsoDate
+    rag: Rag | None = None  # the partnership's self-assessment
+    note: Text
+    next_steps: str | None = None
+
+
 class Area(_Frozen):
     id: Text
     kind: AreaKind
     title: str | None = None
     description: str | None = None
+    impact: str | None = None  # the difference the work should make for families
+    updates: Annotated[tuple[AreaUpdate, ...], NoneAsEmpty] = ()
     actions: Annotated[tuple[Action, ...], NoneAsEmpty] = ()
+
+
+class Baseline(_Frozen):
+    date: IsoDate
+    value: Number
+
+
+class Target(_Frozen):
+    by: IsoDate
+    value: Number
+
+
+class Comparator(_Frozen):
+    """A figure to compare with: England, the region, statistical neighbours."""
+
+    name: Text
+    date: IsoDate | None = None
+    value: Number
+
+
+class Value(_Frozen):
+    """An actual figure; ``date`` is the end of the period measured."""
+
+    date: IsoDate
+    value: Number
+    note: str | None = None
+    provisional: bool = False
+
+
+class Indicator(_Frozen):
+    """A measure the board is judged by: baseline, milestones, actuals."""
+
+    id: ActionId
+    title: Text
+    unit: Unit
+    polarity: Polarity
+    frequency: Frequency | None = None
+    owner: str | None = None  # a post, like an action's lead
+    partner: str | None = None
+    definition: str | None = None
+    source: str | None = None
+    areas: Annotated[tuple[Text, ...], NoneAsEmpty] = ()
+    actions: Annotated[tuple[Text, ...], NoneAsEmpty] = ()
+    tolerance: Number | None = None
+    baseline: Baseline | None = None
+    targets: Annotated[tuple[Target, ...], NoneAsEmpty] = ()
+    comparators: Annotated[tuple[Comparator, ...], NoneAsEmpty] = ()
+    values: Annotated[tuple[Value, ...], NoneAsEmpty] = ()
+    published: bool = True
 
 
 class Plan(_Frozen):
@@ -266,6 +396,7 @@ class Plan(_Frozen):
     )
     reviews: Annotated[tuple[Review, ...], NoneAsEmpty] = ()
     areas: Annotated[tuple[Area, ...], Field(min_length=1)]
+    indicators: Annotated[tuple[Indicator, ...], NoneAsEmpty] = ()
 
     @property
     def id(self) -> str:
@@ -289,6 +420,13 @@ MODEL_BY_CONTEXT: dict[str, type[BaseModel]] = {
     "action": Action,
     "rescheduled entry": Reschedule,
     "update": Update,
+    "area update": AreaUpdate,
+    "evidence item": EvidenceItem,
+    "indicator": Indicator,
+    "baseline": Baseline,
+    "target": Target,
+    "comparator": Comparator,
+    "value": Value,
 }
 
 #: Which vocabulary a field takes, to name the nearest valid value.
@@ -300,6 +438,9 @@ VOCABULARY: dict[str, type[StrEnum]] = {
     "rag": Rag,
     "rating": Rag,
     "judgement": Judgement,
+    "unit": Unit,
+    "polarity": Polarity,
+    "frequency": Frequency,
 }
 
 

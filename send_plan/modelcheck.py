@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from send_plan.findings import Finding
 from send_plan.loader import LoadedFile
-from send_plan.model import MODEL_BY_CONTEXT, SCHEMA_VERSION, VOCABULARY, Plan
+from send_plan.model import MODEL_BY_CONTEXT, SCHEMA_VERSION, UNION_TAGS, VOCABULARY, Plan
 from send_plan.vocab import nearest, rag_canonical, status_hint, suggest_value
 
 Loc = tuple[str | int, ...]
@@ -24,6 +24,11 @@ _LIST_CONTEXT = {
     "actions": "action",
     "updates": "update",
     "rescheduled": "rescheduled entry",
+    "evidence": "evidence item",
+    "indicators": "indicator",
+    "targets": "target",
+    "values": "value",
+    "comparators": "comparator",
 }
 
 #: A few words on what a missing key should hold.
@@ -127,8 +132,14 @@ def context_of(loc: Sequence[str | int]) -> str:
             previous = loc[i - 1] if i else None
             if isinstance(previous, str) and previous in _LIST_CONTEXT:
                 context = _LIST_CONTEXT[previous]
+                if previous == "updates" and loc[i - 3 : i - 1][:1] == ("areas",):
+                    context = "area update"  # areas.N.updates, not an action's
+                if previous == "areas" and i >= 3 and loc[i - 3] == "reviews":
+                    context = "area judgement"
         elif i == 0 and part in ("plan", "partners"):
             context = part
+        elif part == "baseline":
+            context = "baseline"
     return context
 
 
@@ -141,7 +152,7 @@ def object_of(data: Any, loc: Sequence[str | int]) -> str | None:
             node = node[part]
         except (KeyError, IndexError, TypeError):
             break
-        if isinstance(part, int) and i and loc[i - 1] in ("areas", "actions"):
+        if isinstance(part, int) and i and loc[i - 1] in ("areas", "actions", "indicators"):
             ident = node.get("id") if isinstance(node, dict) else None
             if isinstance(ident, str):
                 found = ident
@@ -165,7 +176,7 @@ def _vocabulary(field: str, context: str) -> list[str] | None:
 
 
 def _translate(loaded: LoadedFile, data: dict[str, Any], err: Any) -> Finding:
-    loc: Loc = tuple(err["loc"])
+    loc: Loc = tuple(p for p in err["loc"] if p not in UNION_TAGS)
     kind: str = err["type"]
     value = err.get("input")
     field = next((p for p in reversed(loc) if isinstance(p, str)), "")
@@ -206,6 +217,9 @@ def _translate(loaded: LoadedFile, data: dict[str, Any], err: Any) -> Finding:
                 message += f": {hint}"
             elif guess:
                 message += f": did you mean '{guess}'?"
+    elif kind == "number_text":
+        code = "E509"
+        message = f"{field}: {err['msg']}"
     elif kind == "date_format" and value is None:
         code = "E109"
         message = f"'{field}' is empty; give it a date, YYYY-MM-DD"

@@ -70,6 +70,48 @@ class Judgement(StrEnum):
     NOT_SUFFICIENT = "not-sufficient"
 
 
+class Unit(StrEnum):
+    """What an indicator counts."""
+
+    PERCENT = "percent"
+    NUMBER = "number"
+    RATE = "rate"
+    DAYS = "days"
+    WEEKS = "weeks"
+    CURRENCY = "currency"
+
+
+class Polarity(StrEnum):
+    """Which way is better; ``context`` indicators are watched, not rated."""
+
+    HIGHER_IS_BETTER = "higher-is-better"
+    LOWER_IS_BETTER = "lower-is-better"
+    CONTEXT = "context"
+
+
+class Frequency(StrEnum):
+    """How often an indicator's figure comes; each has a period in months."""
+
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    TERMLY = "termly"
+    ANNUAL = "annual"
+
+    @property
+    def months(self) -> int:
+        return {"monthly": 1, "quarterly": 3, "termly": 4, "annual": 12}[self.value]
+
+
+class Direction(StrEnum):
+    """How the latest figure compares with the one before."""
+
+    IMPROVING = "improving"
+    WORSENING = "worsening"
+    NO_CHANGE = "no-change"
+    UP = "up"  # context indicators: no better or worse
+    DOWN = "down"
+
+
 #: ``due: ongoing``: work with no fixed deadline.
 ONGOING = "ongoing"
 

@@ -74,9 +74,11 @@ def test_the_codes_are_the_documented_families() -> None:
     assert sorted(CODES) == [
         *(f"E00{n}" for n in range(1, 9)),
         *(f"E10{n}" for n in range(1, 10)),
-        *(f"E2{n:02d}" for n in range(1, 19)),
+        *(f"E2{n:02d}" for n in range(1, 20)),
         "E301",
         "E302",
         *(f"E40{n}" for n in range(1, 6)),
+        *(f"E50{n}" for n in range(1, 10)),
         *(f"W2{n:02d}" for n in range(1, 12)),
+        "W501",
     ]

@@ -15,7 +15,7 @@ from conftest import DELETE, WritePlan
 
 from send_plan.findings import Finding
 from send_plan.portfolio import Portfolio
-from send_plan.rules import RULES, coherence, identity, references
+from send_plan.rules import RULES, coherence, identity, indicators, references
 from send_plan.validation import check, load_portfolio
 from send_plan.vocab import rag_canonical, suggest_value
 
@@ -564,7 +564,7 @@ def test_unknown_top_level_key_lists_the_valid_keys(write_plan: WritePlan) -> No
     [finding] = model_findings(write_plan, {"zzz": 1})
     assert finding.message == (
         "unknown key 'zzz' in this plan file; valid keys are schema_version, plan, partners, "
-        "reviews, areas"
+        "reviews, areas, indicators"
     )
 
 
@@ -728,5 +728,7 @@ def test_every_rule_is_run_by_check() -> None:
         coherence.due_within_plan,
         coherence.empty_areas,
         coherence.reviewer_warnings,
+        indicators.indicators,
+        indicators.evidence_links,
         *(r for r in RULES if r.__module__ == "send_plan.rules.privacy"),
     }

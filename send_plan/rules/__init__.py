@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 
 from send_plan.findings import Finding
 from send_plan.portfolio import Portfolio
-from send_plan.rules import coherence, identity, privacy, references
+from send_plan.rules import coherence, identity, indicators, privacy, references
 
 Rule = Callable[[Portfolio], Iterator[Finding]]
 
@@ -31,6 +31,8 @@ RULES: tuple[Rule, ...] = (
     coherence.due_within_plan,
     coherence.empty_areas,
     coherence.reviewer_warnings,
+    indicators.indicators,
+    indicators.evidence_links,
     privacy.children_identifiers,
 )
 

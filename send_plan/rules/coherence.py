@@ -176,6 +176,16 @@ def date_order(portfolio: Portfolio) -> Iterator[Finding]:
         yield from _out_of_order(
             f, [r.date for r in plan.reviews], ("reviews",), ("date",), "E210", "review"
         )
+        for i, area in enumerate(plan.areas):
+            yield from _out_of_order(
+                f,
+                [u.date for u in area.updates],
+                ("areas", i, "updates"),
+                ("date",),
+                "E209",
+                "area update",
+                obj=area.id,
+            )
         for i, _, j, a in plan.iter_actions():
             yield from _out_of_order(
                 f,
