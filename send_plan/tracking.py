@@ -8,7 +8,6 @@ implementation.
 
 from __future__ import annotations
 
-import calendar
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from send_plan.errors import PlanNotFound, UsageError
 from send_plan.model import Action, Area, Plan, Review, Update, joined
 from send_plan.portfolio import Portfolio
 from send_plan.vocab import RAG_KEYS, ActionStatus, PlanKind, PlanStatus, Position, State
-from send_plan.words import iso, listed
+from send_plan.words import add_months, iso, listed
 
 DEFAULT_WINDOW_DAYS = 28
 REVISIT_MONTHS = 18
@@ -302,12 +301,6 @@ def horizon(plan: Plan, as_of: date, window: int | None = None) -> date:
         return as_of + timedelta(days=window)
     meeting = next_meeting(plan, as_of)
     return meeting if meeting is not None else as_of + timedelta(days=DEFAULT_WINDOW_DAYS)
-
-
-def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def revisit_expected_by(plan: Plan) -> date | None:

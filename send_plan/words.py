@@ -3,6 +3,7 @@ and document. No imports beyond the standard library."""
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Sequence
 from datetime import date
@@ -50,6 +51,13 @@ def uk_date(text: str) -> date | None:
         return date(*parts)
     except ValueError:
         return None
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day when that day does not exist)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def iso(value: date | None) -> str | None:
