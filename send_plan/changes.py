@@ -474,6 +474,8 @@ def slips(paths: Sequence[Path]) -> dict[tuple[str, str], Slip]:
     out = {}
     for key, a in latest.items():
         start = first[key]
+        if "ongoing" in (a["due"], start):
+            continue  # ongoing work has no deadline, so no slip
         if a["original_due"] and a["original_due"] < start:
             start = a["original_due"]
         moved = moves.get(key, set()) | {(r[1], r[2]) for r in a["rescheduled"]}

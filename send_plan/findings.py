@@ -44,6 +44,7 @@ CODES: dict[str, Code] = _codes(
     ("E006", "the file does not hold one plan mapping"),
     ("E007", "the file exceeds a size or nesting limit"),
     ("E008", "a YAML feature plan files do not support (merge keys, non-text keys)"),
+    ("E009", "the text holds a control, bidirectional or line-separator character"),
     # The shape of the data.
     ("E101", "schema_version is missing or not 1"),
     ("E102", "a required key is missing"),

@@ -72,7 +72,7 @@ def test_severity_follows_the_letter() -> None:
 
 def test_the_codes_are_the_documented_families() -> None:
     assert sorted(CODES) == [
-        *(f"E00{n}" for n in range(1, 9)),
+        *(f"E00{n}" for n in range(1, 10)),
         *(f"E10{n}" for n in range(1, 10)),
         *(f"E2{n:02d}" for n in range(1, 20)),
         "E301",
