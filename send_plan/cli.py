@@ -11,7 +11,7 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -29,6 +29,9 @@ from send_plan.cli_common import (
     today,
 )
 from send_plan.errors import EXIT_USAGE, PlansInvalid
+
+if TYPE_CHECKING:
+    from send_plan.revisions import Slip
 
 app = typer.Typer(
     name="send-plan",
@@ -104,7 +107,7 @@ def validate(
 
     result = check(_paths(paths))
     if base is not None:
-        from send_plan.changes import judge_change
+        from send_plan.git.gate import judge_change
 
         result = judge_change(result, _paths(paths), base)
     body = REPORTER_BY_NAME[format.value](result, strict=strict)
@@ -376,9 +379,11 @@ def report(
         result = require_valid(_paths(paths))
         options: dict[str, Any] = {}
         if name is ReportName.board_summary and not no_history:
-            from send_plan.render.reports import changes_since_last_report
+            from send_plan.git.changes import changes_for_report
+            from send_plan.render.context import find_plan
 
-            options = changes_since_last_report(_paths(paths), plan, result.portfolio, day, since)
+            chosen = find_plan(result.portfolio, plan)
+            options["changes"] = changes_for_report(_paths(paths), chosen, day, since)
             options["history"] = git_slips(_paths(paths))
         chart_name = f"{output.stem}.chart.png" if output is not None else None
         rendered = render(
@@ -450,8 +455,8 @@ def changes(
     ] = ChangesFormat.table,
 ) -> None:
     """What changed in the plans between two git revisions."""
-    from send_plan.changes import changes_between
-    from send_plan.changes import format_markdown as changes_markdown
+    from send_plan.git.changes import changes_between
+    from send_plan.git.changes import format_markdown as changes_markdown
 
     found = changes_between(_paths(paths), since, until)
     for warning in found.warnings:
@@ -482,7 +487,7 @@ def history(
     ] = HistoryFormat.table,
 ) -> None:
     """The life of one action in git: every change to its status, RAG, deadline or lead."""
-    from send_plan.changes import action_history
+    from send_plan.git.timeline import action_history
 
     found = action_history(_paths(paths), ref)
     for warning in found.warnings:
@@ -568,14 +573,13 @@ def revisit(
     echo("\n".join(lines) + "\n")
 
 
-def git_slips(paths: list[Path]) -> dict[tuple[str, str], tuple[str, int, int]] | None:
+def git_slips(paths: list[Path]) -> dict[tuple[str, str], Slip] | None:
     """Slip figures from git when the plans are in a repository, else None."""
-    from send_plan.history import GitError
+    from send_plan.git.plumbing import GitError
+    from send_plan.git.timeline import slips
 
     try:
-        from send_plan.changes import slips
-
-        return {k: (s.first_due, s.deadline_moves, s.slip_days) for k, s in slips(paths).items()}
+        return slips(paths)
     except GitError:
         return None
 

@@ -18,6 +18,7 @@ from typing import Any
 from send_plan.errors import UsageError
 from send_plan.model import Action, Area, Plan, Review
 from send_plan.portfolio import Portfolio
+from send_plan.revisions import Slip
 from send_plan.vocab import RAG_KEYS, ActionStatus, PlanKind, PlanStatus, Position, State
 
 DEFAULT_WINDOW_DAYS = 28
@@ -97,19 +98,19 @@ class TrackedAction:
     days_overdue: int | None
     late_start: bool
     carried_to: tuple[str, ...]
-    #: From git history when the plans are in a repository: (first due, moves, days).
-    history: tuple[str, int, int] | None = None
+    #: From git history when the plans are in a repository.
+    history: Slip | None = None
 
     @property
     def slip_days(self) -> int | None:
-        if self.history is not None:
-            return self.history[2] if self.history[1] else self.action.slip_days
+        if self.history is not None and self.history.deadline_moves:
+            return self.history.slip_days
         return self.action.slip_days
 
     @property
     def deadline_moves(self) -> int:
         if self.history is not None:
-            return self.history[1]
+            return self.history.deadline_moves
         return len(self.action.rescheduled) or (1 if self.action.slip_days else 0)
 
     @property
@@ -333,7 +334,7 @@ def track_plan(
     *,
     window: int | None = None,
     filters: Filters | None = None,
-    history: Mapping[tuple[str, str], tuple[str, int, int]] | None = None,
+    history: Mapping[tuple[str, str], Slip] | None = None,
 ) -> PlanSummary:
     until = horizon(plan, as_of, window)
     carried_to = portfolio.carried_to
@@ -392,7 +393,7 @@ def status(
     *,
     window: int | None = None,
     filters: Filters | None = None,
-    history: Mapping[tuple[str, str], tuple[str, int, int]] | None = None,
+    history: Mapping[tuple[str, str], Slip] | None = None,
 ) -> Status:
     """Every plan's position on ``as_of``; unknown filter ids are a UsageError."""
     filters = filters or Filters()

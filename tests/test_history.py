@@ -13,7 +13,7 @@ import yaml
 from typer.testing import CliRunner
 
 from send_plan.cli import app
-from send_plan.history import Git
+from send_plan.git.plumbing import Git
 
 runner = CliRunner()
 

@@ -23,6 +23,7 @@ from send_plan.render.labels import (
     long_date,
     plural,
 )
+from send_plan.revisions import KIND_LABEL, ReportChanges, Slip
 from send_plan.tracking import (
     FinalPosition,
     TrackedAction,
@@ -220,7 +221,7 @@ def _moved(t: TrackedAction, as_of: date) -> dict[str, Any]:
     due_then = known[-1].to if known else a.due
     first_due = a.first_due
     if t.history is not None and not a.rescheduled:
-        first_due = date.fromisoformat(t.history[0])
+        first_due = date.fromisoformat(t.history.first_due)
     return {
         **_tracked_row(t, as_of),
         "due": due_then.isoformat(),
@@ -242,11 +243,21 @@ def _moved(t: TrackedAction, as_of: date) -> dict[str, Any]:
 def _moved_by(t: TrackedAction, as_of: date) -> bool:
     """Whether the deadline had moved by ``as_of`` (undated moves count as known)."""
     a = t.action
-    if t.history is not None and t.history[1] and not a.rescheduled:
+    if t.history is not None and t.history.deadline_moves and not a.rescheduled:
         return True  # moved in git without a record in the file
     if a.rescheduled:
         return any(r.on <= as_of for r in a.rescheduled)
     return a.original_due is not None and a.original_due != a.due
+
+
+def _change_rows(found: ReportChanges | None) -> list[dict[str, Any]] | None:
+    """The changes as the templates show them: a plan's own changes under its id."""
+    if found is None:
+        return None
+    return [
+        {**c.as_dict(), "kind_label": KIND_LABEL[c.kind], "action": c.action or found.plan}
+        for c in found.changes
+    ]
 
 
 def _review(review: Review | None) -> dict[str, Any] | None:
@@ -291,11 +302,11 @@ def board_summary(
     plan: Plan,
     as_of: date,
     *,
-    changes: list[dict[str, Any]] | None = None,
-    since: dict[str, Any] | None = None,
-    history: Mapping[tuple[str, str], tuple[str, int, int]] | None = None,
+    changes: ReportChanges | None = None,
+    history: Mapping[tuple[str, str], Slip] | None = None,
 ) -> dict[str, Any]:
-    """The progress update a board receives, as of its meeting date."""
+    """The progress update a board receives, as of its meeting date; with the
+    plan's ``changes`` since the last report when git history was read."""
     summary = track_plan(portfolio, plan, as_of, history=history)
     info = plan_info(plan)
     counts = summary.counts.states
@@ -354,7 +365,7 @@ def board_summary(
         "due_soon": [_tracked_row(t, as_of) for t in due_soon],
         "late_starts": [_tracked_row(t, as_of) for t in late],
         "deadlines_moved": moved_rows,
-        "changes": changes,
-        "since": since,
+        "changes": _change_rows(changes),
+        "since": {"rev": changes.since_rev, "date": changes.since_date} if changes else None,
         "chart": None,
     }

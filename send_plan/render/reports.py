@@ -63,40 +63,6 @@ REPORT_BY_NAME: dict[str, Report] = {
 FORMATS = ("md", "html", "docx")
 
 
-def changes_since_last_report(
-    paths: Any, plan_id: str | None, portfolio: Portfolio, as_of: date, since: str | None
-) -> dict[str, Any]:
-    """Options for board-summary: the plan's changes since the last report.
-
-    With ``since`` (a revision or date) that is the start; otherwise the last
-    commit on or before the plan's previous board meeting before ``as_of``. Empty
-    (the section is left out) when the plans are not in a git repository or no
-    earlier meeting is known.
-    """
-    from send_plan.changes import KIND_LABEL, changes_between
-    from send_plan.history import GitError
-
-    plan = contexts.find_plan(portfolio, plan_id)
-    explicit = since is not None
-    if since is None:
-        earlier = [m for m in plan.plan.board_meetings if m < as_of]
-        if not earlier:
-            return {}
-        since = earlier[-1].isoformat()
-    try:
-        found = changes_between(paths, since, as_of.isoformat())
-    except GitError:
-        if explicit:
-            raise
-        return {}  # not in a repository, or no commit that early: leave the section out
-    rows = [
-        {**c, "kind_label": KIND_LABEL[c["kind"]], "action": c["action"] or plan.id}
-        for c in found.changes
-        if c["plan"] == plan.id
-    ]
-    return {"changes": rows, "since": found.since.as_dict()}
-
-
 def render(
     report: Report,
     fmt: str,
