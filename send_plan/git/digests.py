@@ -394,6 +394,11 @@ def _parallel(
 
     in_flight: deque[tuple[str, Future[bytes]]] = deque()
     with ProcessPoolExecutor(max_workers=workers) as pool:
+        # Start the workers before git cat-file: a worker forked while cat-file's
+        # input pipe is open keeps a copy of it, cat-file never sees the end of
+        # its input, and the wait for it to exit never ends.
+        for started in [pool.submit(int) for _ in range(workers)]:
+            started.result()
         for blob, data in git.read_blobs(missing):
             in_flight.append((blob, pool.submit(digest_json, blobs[blob], data)))
             if len(in_flight) >= 2 * workers:
