@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from send_plan.model import Plan
 
 CACHE_VERSION = 4
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: Parse versions in worker processes when at least this many need parsing.
 PARALLEL_MIN = int(os.environ.get("SEND_PLAN_PARALLEL_MIN", 8))
 
@@ -270,7 +272,7 @@ def _text(value: object) -> str:
 def _day(value: object) -> str:
     text = _text(value)
     try:
-        if len(text) != 10:
+        if not _DAY.fullmatch(text):
             raise ValueError
         date.fromisoformat(text)
     except ValueError:

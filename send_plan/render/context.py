@@ -366,6 +366,8 @@ def board_summary(
         "late_starts": [_tracked_row(t, as_of) for t in late],
         "deadlines_moved": moved_rows,
         "changes": _change_rows(changes),
-        "since": {"rev": changes.since_rev, "date": changes.since_date} if changes else None,
+        "since": None
+        if changes is None
+        else {"rev": changes.since_rev, "date": changes.since_date},
         "chart": None,
     }
