@@ -5,15 +5,20 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from send_plan.cli import app
-from send_plan.history import Git
+from send_plan.git.digests import ActionDigest, PlanDigest, _parallel, digest, from_json, to_json
+from send_plan.git.plumbing import Git
 
 runner = CliRunner()
 
@@ -373,3 +378,96 @@ def test_status_and_board_summary_read_slip_from_git(repo: Repo) -> None:
     code, out, err = run("report", "board-summary", repo.plans, "--as-of", "2019-03-01")
     assert code == 0, err
     assert "| A | Action A | 31 March 2019 | 30 April 2019 | 30 |" in out
+
+
+# --------------------------------------------------------------------------- the digest cache
+
+GOOD_PLAN = yaml.safe_dump(
+    plan_doc(
+        A={"due": "2019-09-30", "original_due": "2019-06-30", "rag": "amber",
+           "rescheduled": [{"on": "2019-02-01", "from": "2019-06-30", "to": "2019-09-30", "reason": "Staffing."}]},
+        B={"carried_from": "old/X"},
+    ),
+    sort_keys=False,
+).encode()  # fmt: skip
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def test_a_digest_survives_the_cache_unchanged() -> None:
+    value = digest("p.yaml", GOOD_PLAN)
+    assert isinstance(value, PlanDigest)
+    assert from_json(json.loads(json.dumps(to_json(value)))) == value
+    assert value.actions["A"].rescheduled[0].reason == "Staffing."
+    broken = digest("p.yaml", b"schema_version: 1\nplan: [broken\n")
+    assert from_json(json.loads(json.dumps(to_json(broken)))) == broken
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_a_wrong_shaped_cache_entry_reads_as_missing(data: st.DataObject) -> None:
+    """Any JSON at all, or a good entry with one part replaced, reads as a digest
+    of the right shape or as None: never an exception."""
+    entry: Any = to_json(digest("p.yaml", GOOD_PLAN))
+    if data.draw(st.booleans()):
+        entry = data.draw(json_values)
+    else:
+        path = data.draw(st.sampled_from(
+            [("valid",), ("plan",), ("actions",), ("actions", "A"), ("actions", "A", 4),
+             ("actions", "A", 7), ("actions", "A", 9), ("actions", "A", 9, 0),
+             ("actions", "A", 9, 0, 1), ("actions", "B", 10), ("content_without_id",)]
+        ))  # fmt: skip
+        *parents, last = path
+        holder = entry
+        for key in parents:
+            holder = holder[key]
+        holder[last] = data.draw(json_values | st.sampled_from(["2019-13-01", "20190101"]))
+    value = from_json(entry)
+    if isinstance(value, PlanDigest):
+        for action in value.actions.values():
+            assert isinstance(action, ActionDigest)
+            date.fromisoformat(action.due)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "[]",
+        '{"valid": true}',
+        '{"valid": true, "plan": "p", "title": null, "status": "active", "actions": {"A": [1, 2]},'
+        ' "content": "x", "content_without_id": "y"}',
+        '{"valid": false}',
+    ],
+)
+def test_a_wrong_shaped_entry_on_disk_is_rebuilt(repo: Repo, damage: str) -> None:
+    repo.write("p.yaml", plan_doc(A={}))
+    repo.commit("add A", "2019-01-10T09:00:00+00:00")
+    assert run("history", "p/A", repo.plans)[0] == 0
+    (entry,) = (repo.root / ".git" / "send-plan-cache").rglob("*.json")
+    entry.write_text(damage)
+    code, out, _ = run("history", "p/A", repo.plans, "--format", "json")
+    assert code == 0
+    assert json.loads(out)["events"][0]["kind"] == "added"
+    assert json.loads(entry.read_text())["valid"] is True
+
+
+def test_workers_start_before_cat_file_opens_its_pipe() -> None:
+    """A worker forked while cat-file's input is open would keep it open for ever."""
+    import multiprocessing
+
+    class FakeGit:
+        def read_blobs(self, blobs: list[str]) -> Iterator[tuple[str, bytes]]:
+            assert len(multiprocessing.active_children()) >= 2
+            for blob in blobs:
+                yield blob, GOOD_PLAN
+
+    names = {f"{n:040x}": "p.yaml" for n in range(3)}
+    found = dict(_parallel(FakeGit(), names, list(names), 2))  # type: ignore[arg-type]
+    assert sorted(found) == sorted(names)
+    assert all(json.loads(text)["valid"] is True for text in found.values())
