@@ -471,3 +471,117 @@ def test_workers_start_before_cat_file_opens_its_pipe() -> None:
     found = dict(_parallel(FakeGit(), names, list(names), 2))  # type: ignore[arg-type]
     assert sorted(found) == sorted(names)
     assert all(json.loads(text)["valid"] is True for text in found.values())
+
+
+# --------------------------------------------------------------------------- the gate cannot be bypassed
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["changes", "--since", "--output={target}"],
+        ["changes", "--since", "HEAD", "--until", "--output={target}"],
+        ["validate", "--base", "--output={target}"],
+        ["report", "board-summary", "--since", "--output={target}"],
+    ],
+)
+def test_a_revision_that_looks_like_an_option_is_refused(
+    repo: Repo, tmp_path: Path, args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.write("p.yaml", plan_doc(A={}))
+    repo.commit("add", "2019-01-10T09:00:00+00:00")
+    monkeypatch.chdir(repo.root)
+    target = tmp_path / "written-by-git"
+    code, _, err = run(*(a.format(target=target) for a in args), repo.plans)
+    assert code == 2
+    assert "is not a revision" in err
+    assert not target.exists()
+    assert not (repo.root / "written-by-git").exists()
+
+
+def test_plan_files_with_non_ascii_names_are_seen(repo: Repo) -> None:
+    repo.write("ynys-môn.yaml", plan_doc(A={"due": "2019-03-31"}))
+    base = repo.commit("add", "2019-01-10T09:00:00+00:00")
+    repo.write("ynys-môn.yaml", plan_doc(A={"due": "2019-06-30"}))  # moved, no record
+    code, out, _ = run("validate", repo.plans, "--base", base, "--format", "json")
+    assert code == 1
+    assert [f["code"] for f in json.loads(out)["findings"]] == ["E401"]
+    repo.commit("move", "2019-02-10T09:00:00+00:00")
+    assert [c["kind"] for c in changes(repo, base)["changes"]] == ["due"]
+
+
+def test_deleting_a_plan_that_is_not_a_draft_is_an_error(repo: Repo) -> None:
+    repo.write("p.yaml", plan_doc(A={}))
+    repo.write("q.yaml", plan_doc("q", status="draft", A={}))
+    base = repo.commit("add", "2019-01-10T09:00:00+00:00")
+    (repo.root / "plans" / "p.yaml").unlink()
+    (repo.root / "plans" / "q.yaml").unlink()
+    repo.write("r.yaml", plan_doc("r", A={}))
+    code, out, _ = run("validate", repo.plans, "--base", base, "--format", "json")
+    assert code == 1
+    [finding] = json.loads(out)["findings"]
+    assert (finding["code"], finding["plan"]) == ("E406", "p")  # the draft may go
+
+
+def test_a_base_version_that_does_not_validate_says_the_change_was_not_judged(repo: Repo) -> None:
+    repo.write("p.yaml", "schema_version: 1\nplan: [broken\n")
+    base = repo.commit("broken", "2019-01-10T09:00:00+00:00")
+    repo.write("p.yaml", plan_doc(A={}))
+    code, out, _ = run("validate", repo.plans, "--base", base, "--format", "json")
+    assert code == 0
+    assert [f["code"] for f in json.loads(out)["findings"]] == ["W401"]
+
+
+def test_a_range_an_empty_repository_and_a_date_before_history_get_their_reasons(
+    repo: Repo, tmp_path: Path
+) -> None:
+    repo.write("p.yaml", plan_doc(A={}))
+    code, _, err = run("changes", "--since", "HEAD", repo.plans)
+    assert code == 2
+    assert "has no commits yet" in err
+    repo.commit("add", "2019-01-10T09:00:00+00:00")
+    code, _, err = run("changes", "--since", "main..feature", repo.plans)
+    assert (code, "is a range; give one revision" in err) == (2, True)
+    code, _, err = run("changes", "--since", "2018-06-01", repo.plans)
+    assert code == 2
+    assert "the first commit is on 2019-01-10; give a later date" in err
+    assert "send-plan init --demo" in err
+    code, _, err = run(
+        "report", "board-summary", repo.plans, "--since", "HEAD", "--as-of", "2018-12-01"
+    )
+    assert code == 2
+    assert "before the first commit (on 2019-01-10)" in err
+
+
+def test_a_shallow_clone_is_named_with_its_fix(repo: Repo, tmp_path: Path) -> None:
+    repo.write("p.yaml", plan_doc(A={"due": "2019-03-31"}))
+    first = repo.commit("add", "2019-01-10T09:00:00+00:00")
+    repo.write("p.yaml", plan_doc(A={"due": "2019-04-30"}))
+    repo.commit("move", "2019-02-10T09:00:00+00:00")
+    clone = tmp_path / "clone"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone)], check=True
+    )
+    code, _, err = run("validate", str(clone / "plans"), "--base", first)
+    assert code == 2
+    assert "shallow clone" in err
+    assert "fetch-depth: 0" in err
+
+
+def test_changes_made_while_resolving_a_merge_belong_to_the_merge(repo: Repo) -> None:
+    repo.write("p.yaml", plan_doc(A={}, B={}))
+    repo.commit("add", "2019-01-10T09:00:00+00:00")
+    repo.git("checkout", "-q", "-b", "side")
+    repo.write("p.yaml", plan_doc(A={"rag": "green"}, B={}))
+    repo.commit("side: A green", "2019-01-11T09:00:00+00:00")
+    repo.git("checkout", "-q", "-")
+    repo.write("p.yaml", plan_doc(A={"rag": "red"}, B={}))
+    repo.commit("main: A red", "2019-01-12T09:00:00+00:00")
+    subprocess.run(["git", "-C", str(repo.root), "merge", "-q", "side"], capture_output=True)
+    repo.write("p.yaml", plan_doc(A={"rag": "amber"}, B={"rag": "amber"}))  # the resolution
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "--no-edit", when="2019-01-13T09:00:00+00:00")
+    code, out, _ = run("history", "p/B", repo.plans, "--format", "json")
+    assert code == 0, out
+    [event] = [e for e in json.loads(out)["events"] if e["kind"] == "rag"]
+    assert event["date"] == "2019-01-13"  # the merge commit, not a later one

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from send_plan.git.digests import ActionDigest
-from send_plan.git.plumbing import Commit, GitError
+from send_plan.git.plumbing import Commit, GitError, NoCommitThatEarly
 from send_plan.git.repo import Repository, Snapshot
 from send_plan.revisions import KIND_LABEL, KINDS, Change, ChangeValue, ReportChanges
 
@@ -155,10 +155,20 @@ def changes_for_report(
         since = earlier[-1].isoformat()
     try:
         found = changes_between(paths, since, as_of.isoformat())
+    except NoCommitThatEarly as exc:
+        if not explicit:
+            return None  # no commit that early: leave the section out
+        if exc.first > as_of.isoformat():
+            raise GitError(
+                f"the paper's date {as_of} is before the first commit (on {exc.first}): the "
+                "changes shown end at the last commit on or before that date, so report on "
+                "a later date, or without the changes from git"
+            ) from None
+        raise
     except GitError:
         if explicit:
             raise
-        return None  # not in a repository, or no commit that early: leave the section out
+        return None  # not in a repository: leave the section out
     mine = tuple(c for c in found.changes if c.plan == plan.id)
     return ReportChanges(plan.id, found.since.short, found.since.day, mine)
 

@@ -28,7 +28,11 @@ def judge_change(result: CheckResult, paths: Sequence[Path], base_rev: str) -> C
     """``result`` with the change rules' findings against ``base_rev`` added."""
     repo = Repository.open(paths)
     base = repo.snapshot(repo.resolve(base_rev))
-    extra = list(change_findings(result.portfolio.files, base))
+    extra = [
+        *change_findings(result.portfolio.files, base),
+        *deleted_plans(result.portfolio.files, base, repo.git.top),
+        *unjudged(result.portfolio.files, base, repo.git.top),
+    ]
     findings = sorted([*result.findings, *extra], key=Finding.sort_key)
     return CheckResult(result.files, tuple(findings), result.portfolio)
 
@@ -65,6 +69,61 @@ def change_findings(files: Sequence[LoadedFile], base: Snapshot) -> Iterator[Fin
                 ("plan", "status"),
             )
         yield from _action_changes(f, before, now, base.commit)
+
+
+def deleted_plans(files: Sequence[LoadedFile], base: Snapshot, top: Path) -> Iterator[Finding]:
+    """E406: a plan that was not a draft at the base is gone from the files read."""
+    present = {f.plan_id for f in files}
+    contents = {
+        plan_digest(f.plan, f.data or {}).content_without_id
+        for f in files
+        if f.plan is not None and not f.partial
+    }
+    for plan_id, before in base.plans.items():
+        if plan_id in present or before.status == "draft":
+            continue
+        if before.content_without_id in contents:
+            continue  # renamed, not deleted: E404 says so
+        yield Finding(
+            _shown(base.paths[plan_id], top),
+            1,
+            1,
+            "E406",
+            f"plan {plan_id} ({before.status} at {base.commit.short}) was deleted; a plan "
+            "that is not a draft is a record: close it (carrying its open actions "
+            "forward) instead of deleting the file",
+            plan_id,
+        )
+
+
+def unjudged(files: Sequence[LoadedFile], base: Snapshot, top: Path) -> Iterator[Finding]:
+    """W401: a base version that does not validate cannot be compared with."""
+    by_path = {_shown(path, top): path for path in base.invalid}
+    for f in files:
+        where = next((p for shown, p in by_path.items() if _same(shown, f.name)), None)
+        if where is None:
+            continue
+        yield f.finding(
+            "W401",
+            f"the version at {base.commit.short} does not validate "
+            f"({base.invalid[where]}), so this change could not be judged against it",
+        )
+
+
+def _shown(path: str, top: Path) -> str:
+    """A path from the top of the repository, as the user's folder names it."""
+    full = top / path
+    try:
+        return full.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return full.as_posix()
+
+
+def _same(a: str, b: str) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return a == b
 
 
 def _action_changes(

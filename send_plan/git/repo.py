@@ -25,6 +25,10 @@ class Snapshot:
     commit: Commit
     plans: dict[str, PlanDigest] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: plan id -> the path (from the top of the repository) that holds it
+    paths: dict[str, str] = field(default_factory=dict)
+    #: path -> why the version there does not validate
+    invalid: dict[str, str] = field(default_factory=dict)
 
     def carried_to(self) -> dict[tuple[str, str], list[str]]:
         """(plan, action) -> the ``plan/action`` references carrying it forward."""
@@ -77,8 +81,10 @@ class Repository:
             d = found[blob]
             if isinstance(d, InvalidVersion):
                 snap.warnings.append(_skipped(path, commit, d))
+                snap.invalid[path] = d.error
             elif d.plan not in snap.plans:
                 snap.plans[d.plan] = d
+                snap.paths[d.plan] = path
         return snap
 
     def walk(self) -> Iterator[Step]:
