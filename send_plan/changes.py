@@ -282,6 +282,14 @@ def action_history(paths: Sequence[Path], ref: str) -> History:
         first_due = latest["original_due"]
     moves = {(e["from"], e["to"]) for e in events if e["kind"] == "due"}
     moves |= {(r[1], r[2]) for r in latest["rescheduled"]}
+    before_git = [r[0] for r in latest["rescheduled"] if events and r[0] < events[0]["date"]]
+    if before_git:
+        warnings.append(
+            f"the git history of {ref} starts on {events[0]['date']}, after the deadline "
+            f"move(s) recorded on {', '.join(before_git)}: they are counted from the file's "
+            "record, not seen in git (for the example plans with their dated history, "
+            "see `send-plan init --demo`)"
+        )
     slip = (
         (date.fromisoformat(latest["due"]) - date.fromisoformat(first_due)).days
         if first_due

@@ -119,11 +119,16 @@ class Git:
                 date.fromisoformat(rev)
             except ValueError:
                 raise GitError(f"'{rev}' is not a real date") from None
-            for line in self.run("log", "--date-order", f"--format={_FORMAT}", "HEAD").splitlines():
+            lines = self.run("log", "--date-order", f"--format={_FORMAT}", "HEAD").splitlines()
+            for line in lines:
                 commit = _commit(line)
                 if commit.day <= rev:
                     return commit
-            raise GitError(f"no commit on or before {rev}")
+            first = min((_commit(line).day for line in lines), default="?")
+            raise GitError(
+                f"no commit on or before {rev}: the first commit is on {first}; give a later "
+                "date, or see `send-plan init --demo` for a plan repository with a dated history"
+            )
         try:
             out = self.run("log", "-1", f"--format={_FORMAT}", f"{rev}^{{commit}}", "--")
         except GitError:
