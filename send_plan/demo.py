@@ -18,14 +18,14 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from send_plan.errors import PathError, PlansInvalid, SendPlanError, UsageError
-from send_plan.files import PLAN_SUFFIXES
+from send_plan.files import discover
 from send_plan.rewind import Data, activation, appears, last_event, portfolio_as_of
 
 PARTNER = ("SEND Improvement Partner", "send-improvement-partner@example.invalid")
@@ -50,13 +50,9 @@ def examples_folder() -> Path:
     """The example plans: shipped in the package, or ``plans/`` beside it in a source tree."""
     here = Path(__file__).resolve().parent
     for folder in (here / "example_plans", here.parent / "plans"):
-        if folder.is_dir() and any(_plan_files(folder)):
+        if folder.is_dir() and discover([folder])[0]:
             return folder
     raise PathError("the example plans are not installed with this copy of send-plan")
-
-
-def _plan_files(folder: Path) -> Iterator[Path]:
-    return (p for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix in PLAN_SUFFIXES)
 
 
 @dataclass(frozen=True)
@@ -74,10 +70,12 @@ def read_examples(folder: Path) -> list[Example]:
     result = check([folder])
     if not result.ok:
         raise PlansInvalid(result)
+    loaded = {f.name: f for f in result.portfolio.files}
     out = []
-    for loaded, path in zip(result.portfolio.files, _plan_files(folder), strict=True):
-        rel = path.relative_to(folder).as_posix()
-        out.append(Example(f"plans/{rel}", path.read_bytes(), plan_data(loaded.plan)))
+    for found in discover([folder])[0]:
+        rel = found.path.relative_to(folder).as_posix()
+        plan = loaded[found.name].plan
+        out.append(Example(f"plans/{rel}", found.path.read_bytes(), plan_data(plan)))
     return out
 
 
@@ -258,7 +256,7 @@ def _plan_subject(changes: Changes, after: Mapping[str, Data]) -> str:
     return "; ".join(parts)
 
 
-def _summary(changes: Changes, name: Any) -> str:
+def _summary(changes: Changes, name: Callable[[str, str], str]) -> str:
     parts = []
     if len(changes.moved) == 1:
         pid, aid, move = changes.moved[0]
@@ -277,7 +275,7 @@ def _summary(changes: Changes, name: Any) -> str:
     return ", ".join(parts[:2]) if parts else "records brought up to date"
 
 
-def _body(changes: Changes, name: Any) -> str:
+def _body(changes: Changes, name: Callable[[str, str], str]) -> str:
     lines = []
     for pid, frm, to in changes.status:
         lines.append(f"Plan {pid}: {frm}, now {to}.")
@@ -540,11 +538,12 @@ _GIT_OPTIONS = (
 
 
 def _git(folder: Path, *args: str, stdin: bytes | None = None) -> None:
-    git_dir = folder / ".git"
-    where = () if args[0] == "init" else ("--git-dir", str(git_dir), "--work-tree", str(folder))
+    """git, in ``folder``, on the repository ``folder/.git`` only."""
+    where = () if args[0] == "init" else ("--git-dir", ".git", "--work-tree", ".")
     try:
         done = subprocess.run(
             ["git", *_GIT_OPTIONS, *where, *args],
+            cwd=folder,
             input=stdin,
             capture_output=True,
             env=_git_env(),
@@ -559,7 +558,7 @@ def _git(folder: Path, *args: str, stdin: bytes | None = None) -> None:
 
 def _write_repository(folder: Path, commits: Sequence[Commit]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    _git(folder, "init", "--quiet", "--template=", str(folder))
+    _git(folder, "init", "--quiet", "--template=", ".")
     _git(folder, "fast-import", "--quiet", "--done", stdin=fast_import_stream(commits))
     _git(folder, "symbolic-ref", "HEAD", BRANCH)
     _git(folder, "reset", "--quiet", "--hard", BRANCH)

@@ -205,6 +205,7 @@ def run_page(page: Path, tmp_path: Path) -> list[str]:
     lines = page.read_text(encoding="utf-8").split("\n")
     folder = fresh_folder(tmp_path)
     cwd, env = folder, environment()
+    assert shutil.which("send-plan", path=env["PATH"]), "install the package: pip install -e ."
     problems, updates = [], []
     for command in commands(lines):
         change = re.fullmatch(r"cd\s+(\S+)", command.text.strip())
