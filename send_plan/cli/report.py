@@ -51,7 +51,17 @@ def report(
     template: Annotated[
         Path | None,
         typer.Option(
-            help="Render your own Jinja template (Markdown or HTML) with the same context."
+            help="Render your own template with the same context: Jinja Markdown or HTML, "
+            "or with --format docx a Word document (.docx) holding Jinja tags.",
+        ),
+    ] = None,
+    reference_docx: Annotated[
+        Path | None,
+        typer.Option(
+            "--reference-docx",
+            metavar="FILE",
+            help="docx: build on this Word document: its styles, page set-up, headers and "
+            "footers, without its body text.",
         ),
     ] = None,
     output: Annotated[
@@ -63,11 +73,12 @@ def report(
 ) -> None:
     """Render a board document: Markdown, HTML or Word."""
     day = parse_date(as_of, "--as-of") or today()
-    if template is not None and format == "docx":
-        raise typer.BadParameter(
-            "Word output uses the built-in layout; --template renders md or html",
-            param_hint="--template",
-        )
+    _check_word_options(format, template, reference_docx)
+    reference = None
+    if reference_docx is not None:
+        from send_plan.render.reference import read_reference
+
+        reference = read_reference(reference_docx)
     if format == "docx" and output is None and sys.stdout.isatty():
         raise typer.BadParameter("give -o FILE.docx for Word output", param_hint="--output")
     if output is not None:
@@ -103,12 +114,15 @@ def report(
             day,
             inputs,
             template=template,
+            reference=reference,
             chart_name=f"{output.stem}.chart.png" if output is not None else None,
             chart_worker=worker,
         )
     finally:
         if worker is not None:
             worker.close()
+    for note in rendered.notes:
+        say(f"note: {note}")
     if output is None:
         sys.stdout.buffer.write(rendered.data)
         sys.stdout.flush()
@@ -122,6 +136,34 @@ def report(
     say(f"wrote {output}")
 
 
+def _check_word_options(format: str, template: Path | None, reference: Path | None) -> None:
+    """A Word template goes with Word output, a text template with md or html, and a
+    reference document with Word output built by send-plan."""
+    word_template = template is not None and template.suffix.lower() == ".docx"
+    if word_template and format != "docx":
+        raise typer.BadParameter(
+            "a Word template (.docx) makes a Word document: add --format docx",
+            param_hint="--template",
+        )
+    if template is not None and not word_template and format == "docx":
+        raise typer.BadParameter(
+            "Word output takes a Word template (.docx); a Markdown or HTML template "
+            "renders md or html",
+            param_hint="--template",
+        )
+    if reference is not None and format != "docx":
+        raise typer.BadParameter(
+            "a reference document styles Word output: add --format docx",
+            param_hint="--reference-docx",
+        )
+    if reference is not None and template is not None:
+        raise typer.BadParameter(
+            "a Word template carries its own styles and page set-up: give it or "
+            "--reference-docx, not both",
+            param_hint="--reference-docx",
+        )
+
+
 def register(app: typer.Typer) -> None:
     app.command(
         epilog=examples(
@@ -130,5 +172,9 @@ def register(app: typer.Typer) -> None:
             "send-plan report appendix-b --plan wsoa-2018 --as-of 2019-03-19",
             "send-plan report appendix-b --plan wsoa-2018 --format docx -o appendix-b.docx",
             "send-plan report appendix-b --plan wsoa-2018 --template my-appendix.md.j2",
+            "send-plan report board-summary --plan send-improvement-plan-2019 --format docx"
+            " --reference-docx council.docx -o board.docx",
+            "send-plan report board-summary --plan send-improvement-plan-2019 --format docx"
+            " --template cover-sheet.docx -o cover.docx",
         )
     )(handles_errors(report))
