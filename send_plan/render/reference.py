@@ -219,22 +219,76 @@ def styles_first_row(doc: Any, style: Any) -> bool:
     )
 
 
-def font_size_pt(doc: Any, table_style: Any) -> float:
-    """The size table text is set in: the table style's, else Normal's, else the default."""
-    for element in style_chain(doc, table_style):
-        size = element.find(f"{{{W_NS}}}rPr/{{{W_NS}}}sz")
-        if size is not None:
-            return int(size.get(f"{{{W_NS}}}val")) / 2
-    try:
-        normal = doc.styles["Normal"].font.size
-    except KeyError:
-        normal = None
-    if normal is not None:
-        return float(normal.pt)
-    size = doc.styles.element.find(
-        f"{{{W_NS}}}docDefaults/{{{W_NS}}}rPrDefault/{{{W_NS}}}rPr/{{{W_NS}}}sz"
-    )
-    return int(size.get(f"{{{W_NS}}}val")) / 2 if size is not None else 10.0
+#: How wide each font sets text, against Arial (averaged over English text).
+FONT_WIDTH = {
+    "arial": 1.0,
+    "helvetica": 1.0,
+    "liberation sans": 1.0,
+    "arimo": 1.0,
+    "verdana": 1.18,
+    "dejavu sans": 1.18,
+    "tahoma": 1.02,
+    "trebuchet ms": 1.0,
+    "segoe ui": 1.0,
+    "calibri": 0.9,
+    "carlito": 0.9,
+    "cambria": 0.97,
+    "georgia": 1.08,
+    "times new roman": 0.9,
+    "liberation serif": 0.9,
+    "century gothic": 1.12,
+    "gill sans mt": 0.95,
+    "franklin gothic book": 0.95,
+    "open sans": 1.08,
+}
+#: A font not listed: a little wider than Arial, so that words do not break.
+UNKNOWN_FONT = 1.1
+DRAWING_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def table_text_pt(doc: Any, table_style: Any) -> float:
+    """The size of table text, scaled by its font's width against Arial's.
+
+    As Word resolves it: the Normal style's value where it sets one (Word lets
+    the paragraph style win over the table style), else the table style's, else
+    the document default's.
+    """
+    places = [*style_chain(doc, doc.styles["Normal"]), *style_chain(doc, table_style)]
+    defaults = doc.styles.element.find(f"{{{W_NS}}}docDefaults/{{{W_NS}}}rPrDefault")
+    if defaults is not None:
+        places.append(defaults)
+    size = _first(places, "sz")
+    points = int(size.get(f"{{{W_NS}}}val")) / 2 if size is not None else 10.0
+    fonts = _first(places, "rFonts")
+    name = _font_name(doc, fonts) if fonts is not None else "times new roman"
+    return points * FONT_WIDTH.get(name.lower(), UNKNOWN_FONT)
+
+
+def _first(elements: list[Any], tag: str) -> Any:
+    for element in elements:
+        found = element.find(f"{{{W_NS}}}rPr/{{{W_NS}}}{tag}")
+        if found is not None and (tag != "rFonts" or _has_font(found)):
+            return found
+    return None
+
+
+def _has_font(fonts: Any) -> bool:
+    return any(fonts.get(f"{{{W_NS}}}{a}") for a in ("ascii", "hAnsi", "asciiTheme"))
+
+
+def _font_name(doc: Any, fonts: Any) -> str:
+    """The Latin font an ``w:rFonts`` names, looking up a theme font in the theme."""
+    for attr in ("ascii", "hAnsi"):
+        if fonts.get(f"{{{W_NS}}}{attr}"):
+            return str(fonts.get(f"{{{W_NS}}}{attr}"))
+    which = "majorFont" if "major" in fonts.get(f"{{{W_NS}}}asciiTheme", "") else "minorFont"
+    for rel in doc.part.rels.values():
+        if rel.reltype.endswith("/theme") and not rel.is_external:
+            theme = etree.fromstring(rel.target_part.blob)
+            latin = theme.find(f".//{{{DRAWING_NS}}}{which}/{{{DRAWING_NS}}}latin")
+            if latin is not None:
+                return str(latin.get("typeface", ""))
+    return ""
 
 
 def copy_builtin_style(doc: Any, name: str) -> Any:

@@ -36,10 +36,10 @@ from send_plan.render.labels import RAG_FILL
 from send_plan.render.reference import (
     Reference,
     copy_builtin_style,
-    font_size_pt,
     numbered_by_style,
     open_reference,
     styles_first_row,
+    table_text_pt,
 )
 from send_plan.render.views import Sentence
 from send_plan.render.widths import layout
@@ -119,7 +119,7 @@ class WordDocument:
         table_style = self.style(TABLE_STYLE)
         self._table_style = table_style.style_id
         self._own_header = reference is None or not styles_first_row(self.doc, table_style)
-        self._table_pt = 9.0 if reference is None else font_size_pt(self.doc, table_style)
+        self._table_pt = 9.0 if reference is None else table_text_pt(self.doc, table_style)
         self._numbered = reference is not None and numbered_by_style(
             self.doc, self.style("Heading 1")
         )
@@ -204,10 +204,13 @@ class WordDocument:
 
         Called before the table's heading, so the two stay together. The rest of
         the document then stays landscape (turning back and forth would leave
-        half-empty pages). A landscape reference is left as it is.
+        half-empty pages). A reference document's page set-up is kept throughout:
+        the council chose it.
         """
         section = self.doc.sections[-1]
-        if self._landscape or section.page_width >= section.page_height:
+        if self._reference is not None or self._landscape:
+            return
+        if section.page_width >= section.page_height:
             return
         texts = _texts(_cells(rows))
         narrow = self.text_width_twips()
