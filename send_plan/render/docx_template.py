@@ -30,14 +30,15 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 from jinja2 import BaseLoader, TemplateSyntaxError
+from lxml import etree
 
 from send_plan.errors import SendPlanError
 from send_plan.render.jinja import RENDER_ERRORS, TemplateProblem, environment, explain
 from send_plan.render.reference import read_word_file
-from send_plan.render.word import WordFile, printable, set_language, verify
+from send_plan.render.word import WordFile, ink_for, printable, set_language, verify
 
-#: The chart's width in a Word template.
-CHART_MM = 160
+#: The chart's width in a Word template, at most (else the width between the margins).
+CHART = Mm(170)
 #: Row properties that come after ``w:tblHeader`` in ``w:trPr``.
 AFTER_HEADER = ("tblCellSpacing", "jc", "hidden", "ins", "del", "trPrChange")
 
@@ -54,10 +55,15 @@ class _Chart:
         self._tpl, self._png, self._alt = tpl, png, alt
 
     def __html__(self) -> str:
+        section = self._tpl.docx.sections[-1]
+        try:
+            width = min(section.page_width - section.left_margin - section.right_margin, CHART)
+        except TypeError:  # no page size in the template
+            width = CHART
         inline = self._tpl.current_rendering_part.new_pic_inline(
-            io.BytesIO(self._png()), Mm(CHART_MM), None
+            io.BytesIO(self._png()), width, None
         )
-        inline.docPr.set("descr", self._alt)
+        inline.docPr.set("descr", printable(self._alt))
         return (
             "</w:t></w:r><w:r><w:drawing>"
             f'{inline.xml}</w:drawing></w:r><w:r><w:t xml:space="preserve">'
@@ -92,7 +98,7 @@ def render_word_template(
         raise explain(exc, str(path), f"{path}{_near(tpl, _template_line(exc))}") from None
     doc = tpl.docx
     if not doc.core_properties.title:
-        doc.core_properties.title = str(context["document"]["title"])
+        doc.core_properties.title = str(values["document"]["title"])
     set_language(doc, keep=True)
     notes = [f"{path}: {note}" for note in _make_accessible(doc)]
     out = io.BytesIO()
@@ -154,6 +160,8 @@ def _make_accessible(doc: Any) -> list[str]:
         first = table.find(qn("w:tr"))
         if first is not None:
             _repeat_as_header(first)
+    for cell in body.iter(qn("w:tc")):
+        _legible(cell)
     notes = []
     merged = [cell for cell in body.iter(qn("w:tcPr")) if _merged(cell)]
     if merged:
@@ -171,6 +179,58 @@ def _make_accessible(doc: Any) -> list[str]:
         )
     notes.extend(_heading_jumps(doc))
     return notes
+
+
+def _legible(cell: Any) -> None:
+    """White writing in a cell shaded too dark for black (a RAG fill from
+    ``{% cellbg %}``), where the template left the colour to Word."""
+    shading = cell.find(f"{qn('w:tcPr')}/{qn('w:shd')}")
+    fill = shading.get(qn("w:fill"), "") if shading is not None else ""
+    if len(fill) != 6 or ink_for(fill) is None:
+        return
+    for run in cell.iter(qn("w:r")):
+        properties = run.find(qn("w:rPr"))
+        if properties is None:
+            properties = parse_xml(f"<w:rPr {nsdecls('w')}/>")
+            run.insert(0, properties)
+        if properties.find(qn("w:color")) is None:
+            colour = parse_xml(f'<w:color {nsdecls("w")} w:val="FFFFFF"/>')
+            _insert_colour(properties, colour)
+
+
+#: Run properties that come after ``w:color`` in ``w:rPr``.
+AFTER_COLOUR = frozenset(
+    [
+        "spacing",
+        "w",
+        "kern",
+        "position",
+        "sz",
+        "szCs",
+        "highlight",
+        "u",
+        "effect",
+        "bdr",
+        "shd",
+        "fitText",
+        "vertAlign",
+        "rtl",
+        "cs",
+        "em",
+        "lang",
+        "eastAsianLayout",
+        "specVanish",
+        "oMath",
+    ]
+)
+
+
+def _insert_colour(properties: Any, colour: Any) -> None:
+    later = [c for c in properties if etree.QName(c).localname in AFTER_COLOUR]
+    if later:
+        later[0].addprevious(colour)
+    else:
+        properties.append(colour)
 
 
 def _merged(cell: Any) -> bool:

@@ -114,6 +114,7 @@ class WordDocument:
                 _builtin_look(self.doc.styles[name])
         else:
             self.doc = open_reference(reference)
+        title = printable(title)
         set_language(self.doc, keep=reference is not None)
         self.doc.core_properties.title = title
         table_style = self.style(TABLE_STYLE)
@@ -153,23 +154,23 @@ class WordDocument:
         for deeper in range(level, len(self._numbers)):
             self._numbers[deeper] = 0
         number = ".".join(str(n) for n in self._numbers[:level])
-        shown = text if self._numbered else f"{number} {text}"
+        shown = printable(text if self._numbered else f"{number} {text}")
         self.doc.add_paragraph(shown, style=self.style(f"Heading {level}"))
 
     def paragraph(self, text: str, *, bold: bool = False, italic: bool = False) -> None:
-        run = self.doc.add_paragraph().add_run(text)
+        run = self.doc.add_paragraph().add_run(printable(text))
         run.bold, run.italic = bold, italic
 
     def sentence(self, said: Sentence) -> None:
         """A sentence with its emphasised part in bold."""
         paragraph = self.doc.add_paragraph()
-        paragraph.add_run(f"{said['lead']} ")
-        paragraph.add_run(said["emphasis"]).bold = True
-        paragraph.add_run(said["tail"])
+        paragraph.add_run(printable(f"{said['lead']} "))
+        paragraph.add_run(printable(said["emphasis"])).bold = True
+        paragraph.add_run(printable(said["tail"]))
 
     def bullets(self, items: Sequence[str]) -> None:
         for item in items:
-            self.doc.add_paragraph(item, style=self.style("List Bullet"))
+            self.doc.add_paragraph(printable(item), style=self.style("List Bullet"))
 
     def table(self, header: Sequence[str], rows: Sequence[Sequence[Cell | str]]) -> None:
         """A table whose header row repeats at the top of every page.
@@ -231,7 +232,7 @@ class WordDocument:
         paragraph = self.doc.add_paragraph() if into is None else into
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         shape = paragraph.add_run().add_picture(io.BytesIO(png), width=Twips(width))
-        shape._inline.docPr.set("descr", alt)
+        shape._inline.docPr.set("descr", printable(alt))
 
     def finish(self) -> WordFile:
         out = io.BytesIO()
@@ -341,7 +342,7 @@ def document_language(doc: Any) -> str | None:
     return None
 
 
-def _ink(fill: str) -> str | None:
+def ink_for(fill: str) -> str | None:
     """White writing on a fill too dark for black (contrast below 4.5:1), else None."""
     channels = [int(fill[i : i + 2], 16) / 255 for i in (0, 2, 4)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
@@ -363,7 +364,7 @@ def _row_xml(
         ink = None
         if cell.fill:
             out.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{cell.fill}"/>')
-            ink = _ink(cell.fill)
+            ink = ink_for(cell.fill)
         out.append("</w:tcPr><w:p>")
         colour = f'<w:color w:val="{ink}"/>' if ink else ""
         properties = f"<w:rPr>{'<w:b/>' if cell.bold else ''}{colour}{sized}</w:rPr>"
