@@ -13,6 +13,7 @@ close enough for any sans-serif font to choose widths by.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 # Helvetica (Arial) advance widths in 1/1000 em, characters 32 to 126.
@@ -55,9 +56,16 @@ STEPS = 60
 
 def text_width(text: str, size_pt: float, *, bold: bool = False) -> int:
     """The width of one line of text, in twips (1/20 pt)."""
+    words = text.split()
+    units = sum(_units(w, bold) for w in words) + WIDTHS[bold][32] * (len(words) - 1)
+    return round(max(units, 0) * size_pt * 20 / 1000)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _units(word: str, bold: bool) -> int:
+    """A word's width in 1/1000 em (words recur across a table's rows: kept)."""
     table = WIDTHS[bold]
-    units = sum(table[o] if (o := ord(c)) < 127 else OTHER for c in text)
-    return round(units * size_pt * 20 / 1000)
+    return sum(table[o] if (o := ord(c)) < 127 else OTHER for c in word)
 
 
 def _least(text: str, bold: bool, size_pt: float) -> int:
@@ -66,16 +74,19 @@ def _least(text: str, bold: bool, size_pt: float) -> int:
     words = text.split()
     if not words:
         return 0
+    units = [_units(w, bold) for w in words]
     if len(text) <= SHORT and len(words) > 1 and "\n" not in text:
-        return min(
-            max(
-                text_width(" ".join(words[:i]), size_pt, bold=bold),
-                text_width(" ".join(words[i:]), size_pt, bold=bold),
-            )
-            for i in range(1, len(words))
-        )
-    most = max(len(w) for w in words)
-    return max(text_width(w, size_pt, bold=bold) for w in words if len(w) >= most * 0.7)
+        space = WIDTHS[bold][32]
+        total = sum(units) + space * (len(units) - 1)
+        before = 0
+        best = total
+        for i in range(1, len(units)):
+            before += units[i - 1] + (space if i > 1 else 0)
+            best = min(best, max(before, total - before - space))
+        widest = best
+    else:
+        widest = max(units)
+    return round(widest * size_pt * 20 / 1000)
 
 
 class _Table:
@@ -139,9 +150,11 @@ def layout(
     least = [0] * count
     for i, text in enumerate(header):
         least[i] = max((text_width(w, size_pt, bold=True) for w in text.split()), default=0)
+    seen: set[tuple[int, str, bool]] = set()
     for row in rows:
         for i, (text, bold) in enumerate(row):
-            if len(text) * size_pt * 21 > least[i]:  # could it be wider? (no character is wider)
+            if (i, text, bold) not in seen:  # the same lead or date recurs down a column
+                seen.add((i, text, bold))
                 least[i] = max(least[i], _least(text, bold, size_pt))
     least = [min(w + CELL_PADDING_TWIPS, cap) for w in least]
     chosen = rows if len(rows) <= SAMPLE_ROWS else [
@@ -184,10 +197,7 @@ def _grow(table: _Table, widths: list[int], spare: int, step: int) -> list[int]:
     ]
     while spare >= step:
         tallest = [max(row) for row in heights]
-        others = [
-            [max((h for j, h in enumerate(row) if j != c), default=0) for c in range(count)]
-            for row in heights
-        ]
+        others = [_others(row) for row in heights]
         best: tuple[float, int, int] | None = None
         for c in range(count):
             for jump in (1, 3, 8):
@@ -209,6 +219,15 @@ def _grow(table: _Table, widths: list[int], spare: int, step: int) -> list[int]:
         for row, h in zip(heights, table.column(c, widths[c]), strict=True):
             row[c] = h
     return widths
+
+
+def _others(row: list[int]) -> list[int]:
+    """For each cell, the tallest of the other cells in its row."""
+    top = max(row)
+    if row.count(top) > 1:
+        return [top] * len(row)
+    second = max((h for h in row if h != top), default=0)
+    return [second if h == top else top for h in row]
 
 
 def _share(total: int, weights: Sequence[int]) -> list[int]:

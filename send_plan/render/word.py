@@ -105,6 +105,8 @@ class WordDocument:
 
         self._reference = reference
         self._landscape = False
+        #: the rows last laid out, at what width, and the column widths chosen
+        self._laid: tuple[object, int, list[int]] | None = None
         self._fallbacks: list[str] = []
         self._numbers = [0, 0, 0]
         if reference is None:
@@ -181,7 +183,12 @@ class WordDocument:
         overdue actions in a large plan turns into seconds. Text is escaped here.
         """
         cells = _cells(rows)
-        twips, _ = layout(header, _texts(cells), self.text_width_twips(), self._table_pt)
+        width = self.text_width_twips()
+        known = self._laid
+        if known is not None and known[0] is rows and known[1] == width:
+            twips = known[2]  # worked out a moment ago, deciding the page's orientation
+        else:
+            twips, _ = layout(header, _texts(cells), width, self._table_pt)
         size = TABLE_HALF_POINTS if self._reference is None else None
         fill = HEADER_FILL if self._own_header else None
         parts = [
@@ -216,11 +223,13 @@ class WordDocument:
         texts = _texts(_cells(rows))
         narrow = self.text_width_twips()
         wide = narrow + int(section.page_height - section.page_width) // 635
-        _, tall = layout(header, texts, narrow, self._table_pt)
-        _, low = layout(header, texts, wide, self._table_pt)
+        portrait, tall = layout(header, texts, narrow, self._table_pt)
+        landscape, low = layout(header, texts, wide, self._table_pt)
+        self._laid = (rows, narrow, portrait)
         if tall >= WIDE_LINES and tall >= WIDE_GAIN * low:
             self._landscape = True
             _turn(self.doc)
+            self._laid = (rows, self.text_width_twips(), landscape)
 
     def placeholder(self) -> Any:
         """An empty paragraph to put a picture into later."""
