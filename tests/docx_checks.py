@@ -30,8 +30,9 @@ def assert_accessible(data: bytes, *, language: str = "en-GB") -> Any:
     _headings_in_order(doc)
     body = doc.element.body
     tables = list(body.iter(f"{W}tbl"))
+    ink = _text_colour(doc)
     for number, table in enumerate(tables, 1):
-        _table_is_accessible(number, table)
+        _table_is_accessible(number, table, ink)
     for shape in body.iter(f"{WP}docPr"):
         assert (shape.get("descr") or "").strip(), f"picture {shape.get('name')} has no alt text"
     return doc
@@ -65,7 +66,16 @@ def _headings_in_order(doc: Any) -> None:
             level = found
 
 
-def _table_is_accessible(number: int, table: Any) -> None:
+def _text_colour(doc: Any) -> str:
+    """The colour of text that sets none: the Normal style's, else black."""
+    try:
+        colour = doc.styles["Normal"].font.color
+    except KeyError:
+        return "000000"
+    return str(colour.rgb) if colour is not None and colour.rgb is not None else "000000"
+
+
+def _table_is_accessible(number: int, table: Any, ink: str) -> None:
     rows = table.findall(f"{W}tr")
     assert rows, f"table {number} has no rows"
     flag = rows[0].find(f"{W}trPr/{W}tblHeader")
@@ -80,10 +90,11 @@ def _table_is_accessible(number: int, table: Any) -> None:
         assert properties.find(f"{W}hMerge") is None, f"table {number} merges cells"
     for row in rows[1:]:
         for column, cell in enumerate(row.findall(f"{W}tc")):
-            _shaded_cell_reads(number, cell, header[column] if column < len(header) else "")
+            heading = header[column] if column < len(header) else ""
+            _shaded_cell_reads(number, cell, heading, ink)
 
 
-def _shaded_cell_reads(number: int, cell: Any, heading: str) -> None:
+def _shaded_cell_reads(number: int, cell: Any, heading: str, default_ink: str) -> None:
     shading = cell.find(f"{W}tcPr/{W}shd")
     fill = (shading.get(f"{W}fill") or "auto") if shading is not None else "auto"
     if fill.lower() in ("auto", "ffffff"):
@@ -93,7 +104,7 @@ def _shaded_cell_reads(number: int, cell: Any, heading: str) -> None:
     assert named, f"table {number}: a {fill} cell says nothing in words ({text!r})"
     for run in cell.iter(f"{W}r"):
         colour = run.find(f"{W}rPr/{W}color")
-        ink = colour.get(f"{W}val") if colour is not None else "000000"
+        ink = colour.get(f"{W}val") if colour is not None else default_ink
         ink = "000000" if ink == "auto" else ink
         ratio = contrast(ink, fill)
         assert ratio >= 4.5, f"table {number}: {ink} on {fill} has contrast {ratio:.1f}"

@@ -175,6 +175,9 @@ def test_what_cannot_be_mended_is_said(tmp_path: Path) -> None:
     # what could be mended was: the first row repeats as a header row
     first = Document(str(out)).tables[0].rows[0]._tr
     assert first.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+    # what could not, the shared check catches too
+    with pytest.raises(AssertionError, match="skips from 1 to 3"):
+        assert_accessible(out.read_bytes())
 
 
 def test_a_word_template_needs_word_output(tmp_path: Path) -> None:

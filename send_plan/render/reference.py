@@ -253,7 +253,11 @@ def table_text_pt(doc: Any, table_style: Any) -> float:
     the paragraph style win over the table style), else the table style's, else
     the document default's.
     """
-    places = [*style_chain(doc, doc.styles["Normal"]), *style_chain(doc, table_style)]
+    try:
+        normal = style_chain(doc, doc.styles["Normal"])
+    except KeyError:  # a reference without a Normal style: its default paragraph style
+        normal = []
+    places = [*normal, *style_chain(doc, table_style)]
     defaults = doc.styles.element.find(f"{{{W_NS}}}docDefaults/{{{W_NS}}}rPrDefault")
     if defaults is not None:
         places.append(defaults)

@@ -190,6 +190,8 @@ class WordDocument:
         else:
             twips, _ = layout(header, _texts(cells), width, self._table_pt)
         size = TABLE_HALF_POINTS if self._reference is None else None
+        # on a reference, the text colour is its styles': a shaded cell says its own
+        ink = None if self._reference is None else "000000"
         fill = HEADER_FILL if self._own_header else None
         parts = [
             f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{self._table_style}"/>'
@@ -199,8 +201,8 @@ class WordDocument:
             "</w:tblPr><w:tblGrid>",
             *(f'<w:gridCol w:w="{t}"/>' for t in twips),
             "</w:tblGrid>",
-            _row_xml([Cell(t, fill, self._own_header) for t in header], twips, size, True),
-            *(_row_xml(row, twips, size) for row in cells),
+            _row_xml([Cell(t, fill, self._own_header) for t in header], twips, size, ink, True),
+            *(_row_xml(row, twips, size, ink) for row in cells),
             "</w:tbl>",
         ]
         body = self.doc.element.body
@@ -360,8 +362,14 @@ def ink_for(fill: str) -> str | None:
 
 
 def _row_xml(
-    cells: Sequence[Cell], twips: Sequence[int], size: int | None, header: bool = False
+    cells: Sequence[Cell],
+    twips: Sequence[int],
+    size: int | None,
+    black: str | None,
+    header: bool = False,
 ) -> str:
+    """One row; a shaded cell's writing is white if black would not stand out,
+    else ``black`` (None: the style's colour)."""
     out = ["<w:tr>"]  # no row breaks across a page; the header row repeats on each
     if header:
         out.append('<w:trPr><w:cantSplit/><w:tblHeader w:val="true"/></w:trPr>')
@@ -373,7 +381,7 @@ def _row_xml(
         ink = None
         if cell.fill:
             out.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{cell.fill}"/>')
-            ink = ink_for(cell.fill)
+            ink = ink_for(cell.fill) or black
         out.append("</w:tcPr><w:p>")
         colour = f'<w:color w:val="{ink}"/>' if ink else ""
         properties = f"<w:rPr>{'<w:b/>' if cell.bold else ''}{colour}{sized}</w:rPr>"
