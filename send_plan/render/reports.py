@@ -63,7 +63,12 @@ Context = TypeVar("Context", "AppendixB", "BoardSummary")
 
 @dataclass(frozen=True)
 class Report(Generic[Context]):
-    """A report: its view-model builder and its Word builder, over one context type."""
+    """A report: its view-model builder and its Word builder, over one context type.
+
+    The Word builder starts its document with ``WordDocument(title,
+    inputs.reference)``, so that ``--reference-docx`` and the accessibility
+    defaults apply to every report without more work.
+    """
 
     name: str
     summary: str
