@@ -192,7 +192,7 @@ def test_a_dotx_template_is_refused(tmp_path: Path) -> None:
     template = word_template(tmp_path / "t.docx", "{{ plan.title }}")
     with zipfile.ZipFile(template) as source:
         items = [(i, source.read(i.filename)) for i in source.infolist()]
-    dotx = tmp_path / "cover.docx"
+    dotx = tmp_path / "cover.dotx"
     with zipfile.ZipFile(dotx, "w") as target:
         for item, data in items:
             if item.filename == "[Content_Types].xml":

@@ -24,6 +24,8 @@ from send_plan.render.reports import REPORT_BY_NAME, ReportFormat, ReportName, n
 
 #: Existing files a report may replace without --force: earlier reports.
 _REPORT_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".docx")
+#: Templates read as Word documents (docxtpl), not as Jinja text.
+_WORD_SUFFIXES = (".docx", ".dotx", ".docm", ".dotm", ".doc")
 
 
 def report(
@@ -139,7 +141,8 @@ def report(
 def _check_word_options(format: str, template: Path | None, reference: Path | None) -> None:
     """A Word template goes with Word output, a text template with md or html, and a
     reference document with Word output built by send-plan."""
-    word_template = template is not None and template.suffix.lower() == ".docx"
+    # a .dotx or .docm is a Word file too: reading it then says what to do with it
+    word_template = template is not None and template.suffix.lower() in _WORD_SUFFIXES
     if word_template and format != "docx":
         raise typer.BadParameter(
             "a Word template (.docx) makes a Word document: add --format docx",
