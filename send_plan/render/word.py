@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
@@ -30,6 +31,7 @@ from send_plan.render.views import Sentence
 FONT = "Arial"
 TABLE_TEXT = Pt(9)
 TABLE_HALF_POINTS = 18  # the same 9 pt, as Word's XML writes sizes
+LINK_COLOUR = "0563C1"  # Word's own hyperlink blue; links are underlined too
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class Cell:
     text: str
     fill: str | None = None
     bold: bool = False
+    #: An http or https address: the cell's text becomes a hyperlink to it.
+    link: str | None = None
 
 
 class WordDocument:
@@ -84,7 +88,7 @@ class WordDocument:
     def sentence(self, said: Sentence) -> None:
         """A sentence with its emphasised part in bold."""
         paragraph = self.doc.add_paragraph()
-        paragraph.add_run(f"{said['lead']} ")
+        paragraph.add_run(f"{said['lead']} " if said["emphasis"] else said["lead"])
         paragraph.add_run(said["emphasis"]).bold = True
         paragraph.add_run(said["tail"])
 
@@ -106,7 +110,7 @@ class WordDocument:
         """
         twips = [round(w / 25.4 * 1440) for w in widths_mm]
         parts = [
-            f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{self._table_style}"/>'
+            f'<w:tbl {nsdecls("w", "r")}><w:tblPr><w:tblStyle w:val="{self._table_style}"/>'
             f'<w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:jc w:val="center"/>'
             '<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" '
             'w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
@@ -118,12 +122,17 @@ class WordDocument:
             cells = [Cell(text, "D9D9D9", bold=True) for text in header]
             parts.append(_row_xml(cells, twips, header=True))
         for row in rows:
-            parts.append(_row_xml([v if isinstance(v, Cell) else Cell(v) for v in row], twips))
+            cells = [v if isinstance(v, Cell) else Cell(v) for v in row]
+            parts.append(_row_xml(cells, twips, link_id=self._link_id))
         parts.append("</w:tbl>")
         table = parse_xml("".join(parts))
         body = self.doc.element.body
         body.insert(len(body) - 1, table)  # before the final section properties
         self.doc.add_paragraph()
+
+    def _link_id(self, url: str) -> str:
+        """The relationship id of an external hyperlink to ``url``."""
+        return str(self.doc.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True))
 
     def placeholder(self) -> Any:
         """An empty paragraph to put a picture into later."""
@@ -143,7 +152,13 @@ class WordDocument:
         return data
 
 
-def _row_xml(cells: Sequence[Cell], twips: Sequence[int], *, header: bool = False) -> str:
+def _row_xml(
+    cells: Sequence[Cell],
+    twips: Sequence[int],
+    *,
+    header: bool = False,
+    link_id: Callable[[str], str] | None = None,
+) -> str:
     out = ["<w:tr>"]
     if header:
         out.append('<w:trPr><w:tblHeader w:val="true"/></w:trPr>')
@@ -153,13 +168,17 @@ def _row_xml(cells: Sequence[Cell], twips: Sequence[int], *, header: bool = Fals
             out.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{cell.fill}"/>')
         out.append("</w:tcPr><w:p>")
         size = f'<w:sz w:val="{TABLE_HALF_POINTS}"/><w:szCs w:val="{TABLE_HALF_POINTS}"/>'
+        target = link_id(cell.link) if cell.link is not None and link_id is not None else None
+        if target is not None:  # in the schema's order: colour, sizes, underline
+            size = f'<w:color w:val="{LINK_COLOUR}"/>{size}<w:u w:val="single"/>'
+            out.append(f'<w:hyperlink r:id="{target}" w:history="1">')
         bold = f"<w:rPr><w:b/>{size}</w:rPr>" if cell.bold else f"<w:rPr>{size}</w:rPr>"
         lines = cell.text.split("\n")
         for i, line in enumerate(lines):
             text = escape(_printable(line))
             out.append(f'<w:r>{bold}<w:t xml:space="preserve">{text}</w:t>')
             out.append("<w:br/></w:r>" if i < len(lines) - 1 else "</w:r>")
-        out.append("</w:p></w:tc>")
+        out.append("</w:p></w:tc>" if target is None else "</w:hyperlink></w:p></w:tc>")
     out.append("</w:tr>")
     return "".join(out)
 
