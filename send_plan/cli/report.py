@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -45,9 +46,11 @@ def report(
     since: Annotated[
         str | None,
         typer.Option(
-            metavar="REV",
+            metavar="REV|DATE",
             help="board-summary: show what changed since this git revision or date "
-            "[default: the previous board meeting, when the plans are in git].",
+            "[default: the previous board meeting, when the plans are in git]. "
+            "appendix-a: the period reported on starts after this date, YYYY-MM-DD "
+            "[default: the plan's latest review before the as-of date, else its start].",
             show_default=False,
         ),
     ] = None,
@@ -92,6 +95,7 @@ def report(
         replaceable = output.suffix.lower() in _REPORT_SUFFIXES
         refuse_existing(output, force=force or replaceable)
     report = REPORT_BY_NAME[name]
+    period_start = _period_start(since, day) if report.dated_since else None
     worker = None
     if needs_chart(report, format, to_file=output is not None):
         from send_plan.render.chart import take_worker
@@ -103,7 +107,7 @@ def report(
 
         result = require_valid(plan_paths(paths))
         chosen = result.portfolio.require_plan(plan)
-        inputs = ReportInputs(meeting=meeting_day)
+        inputs = ReportInputs(meeting=meeting_day, since=period_start)
         if report.uses_history and not no_history:
             from send_plan.render.reports import changes_since_last_report
 
@@ -129,6 +133,18 @@ def report(
     _write(rendered, output)
 
 
+def _period_start(since: str | None, day: date) -> date | None:
+    """--since as a date (appendix-a's period starts after it), before --as-of."""
+    start = parse_date(since, "--since")
+    if start is not None and start >= day:
+        raise typer.BadParameter(
+            f"{since} is not before the as-of date {day}: the period runs from the day "
+            "after --since up to and including --as-of",
+            param_hint="--since",
+        )
+    return start
+
+
 def _write(rendered: Rendered, output: Path | None) -> None:
     """The document to stdout, or to ``output`` with its attachments beside it."""
     if output is None:
@@ -149,6 +165,10 @@ def register(app: typer.Typer) -> None:
         epilog=examples(
             "send-plan report board-summary --plan send-improvement-plan-2019 --as-of 2019-11-19"
             " -o board.md",
+            "send-plan report appendix-a --plan wsoa-2018 --as-of 2019-03-19 -f docx"
+            " -o appendix-a.docx",
+            "send-plan report appendix-a --plan send-improvement-plan-2019 --as-of 2019-11-19"
+            " --since 2019-07-16",
             "send-plan report appendix-b --plan wsoa-2018 --as-of 2019-03-19",
             "send-plan report appendix-b --plan wsoa-2018 --format docx -o appendix-b.docx",
             "send-plan report appendix-b --plan wsoa-2018 --template my-appendix.md.j2",
