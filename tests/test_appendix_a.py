@@ -439,3 +439,32 @@ def test_escaping_in_every_format(write_plan: WritePlan, tmp_path: Path) -> None
 )
 def test_figures_carry_their_unit(value: float, unit: str, shown: str) -> None:
     assert figure(value, unit) == shown
+
+
+def test_every_context_variable_is_documented() -> None:
+    """docs/templates.md names every key of the appendix-a context."""
+    from send_plan.render import appendix_a as module
+
+    text = (ROOT / "docs" / "templates.md").read_text(encoding="utf-8")
+    section = text[
+        text.index("### Variables for appendix-a") : text.index("### Variables for appendix-b")
+    ]
+    shapes = [
+        module.AppendixA,
+        module.AppendixAArea,
+        module.Period,
+        module.AreaUpdateRow,
+        module.CompletedRow,
+        module.OpenRow,
+        module.EvidenceRow,
+        module.IndicatorRow,
+        module.Figure,
+        module.DatedJudgement,
+    ]
+    missing = [
+        f"{shape.__name__}.{key}"
+        for shape in shapes
+        for key in shape.__annotations__
+        if not re.search(rf"[.`\[]{re.escape(key)}\b", section)
+    ]
+    assert missing == []
