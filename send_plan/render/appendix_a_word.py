@@ -184,7 +184,7 @@ def _actions(doc: WordDocument, ctx: AppendixA, area: AppendixAArea) -> None:
                 ]
                 for a in area["open"]
             ],
-            widths_mm=[16, 45, 27, 17, 19, 46],
+            widths_mm=[16, 43, 27, 17, 22, 45],
         )
     else:
         doc.paragraph("No action is open.")
