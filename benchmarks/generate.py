@@ -2,8 +2,10 @@
 
 A generated plan has the real mix of an improvement plan: most actions complete or
 in progress, some not started, a few withdrawn; deadlines that moved with a
-coherent ``rescheduled`` record; dated updates; measures and evidence; and, for a
-closed plan, a successor that carries its open actions forward (some split).
+coherent ``rescheduled`` record; dated updates; measures and evidence (some of it
+dated, with a link); areas with their impact and the partnership's bi-monthly
+self-assessments; and, for a closed plan, a successor that carries its open
+actions forward (some split).
 
     python benchmarks/generate.py OUT_DIR --plans 150 --actions 50000
 """
@@ -119,6 +121,40 @@ def make_action(rng: random.Random, ident: str, start: date, end: date) -> dict[
     return action
 
 
+def area_progress(key: str, start: date, actions: list[dict[str, Any]]) -> dict[str, Any]:
+    """An area's impact and its self-assessment at every board meeting, and dated
+    evidence with a link on some of its actions (Appendix A reads all of these).
+
+    Drawn from a generator of its own, seeded by ``key``, so that the rest of a
+    generated plan is the same as before these were added.
+    """
+    rng = random.Random(key)
+    for n, action in enumerate(actions):
+        if "evidence" in action and rng.random() < 0.5:
+            day = date.fromisoformat(action["start"]) + timedelta(days=rng.randrange(20, 300))
+            item = {
+                "title": f"{rng.choice(['Audit', 'Survey', 'Case study'])} of {rng.choice(THINGS)}",
+                "date": _d(day),
+                "kind": rng.choice(["audit", "survey", "case study", "data"]),
+                "link": f"https://www.example.gov.uk/send/evidence/{key}/{n}",
+            }
+            action["evidence"] = [*action["evidence"], item]
+    updates = [
+        {
+            "date": _d(start + timedelta(days=61 * m)),
+            "rag": rng.choice(RAGS),
+            "note": "Progress reviewed with partners and the Parent Carer Forum; "
+            f"{rng.randrange(40, 95)}% of the area's milestones met.",
+            "next_steps": f"{rng.choice(VERBS)} {rng.choice(THINGS)}.",
+        }
+        for m in range(1, 12)
+    ]
+    return {
+        "impact": f"Families see a difference in {rng.choice(THINGS)}.",
+        "updates": updates,
+    }
+
+
 #: Real plans have 4 priorities (an improvement plan) up to 2 fundamental
 #: failings and 12 areas of significant weakness (a written statement of action):
 #: a large plan has bigger areas, not more of them.
@@ -140,9 +176,8 @@ def make_plan(
         count = min(area_size, n_actions - made)
         actions = [make_action(rng, f"P{k}.{j + 1}", start, end) for j in range(count)]
         made += count
-        areas.append(
-            {"id": f"P{k}", "kind": "priority", "title": f"Priority {k}", "actions": actions}
-        )
+        area = {"id": f"P{k}", "kind": "priority", "title": f"Priority {k}"}
+        areas.append(area | area_progress(f"{plan_id}/P{k}", start, actions) | {"actions": actions})
     meetings = [_d(start + timedelta(days=61 * m)) for m in range(1, 12)]
     return {
         "schema_version": 1,

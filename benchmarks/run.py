@@ -221,6 +221,25 @@ def cases(work: Path, repeat: int, history_commits: int) -> list[Row]:
         )
     )
 
+    # Appendix A on the same plan (areas with bi-monthly self-assessments, dated
+    # evidence) against the board summary in the same format: Markdown to standard
+    # output draws no chart for either; in Word the board summary embeds its chart.
+    for fmt in ("md", "docx"):
+        out = ["-o", str(work / f"appendix-a.{fmt}")] if fmt == "docx" else []
+        board_out = ["-o", str(work / f"board-a.{fmt}")] if fmt == "docx" else []
+        rows.append(
+            pair(
+                f"report appendix-a --format {fmt}, 1,000 actions <= 1.5x board-summary --format {fmt}",
+                [*SEND_PLAN, "report", "appendix-a", str(plan_file), "--as-of", "2020-06-01",
+                 "--format", fmt, *out],
+                [*SEND_PLAN, "report", "board-summary", str(plan_file), "--as-of", "2020-06-01",
+                 "--format", fmt, "--no-history", *board_out],
+                1.5,
+                repeat,
+                f"board-summary --format {fmt}",
+            )
+        )  # fmt: skip
+
     # Git history: a generated repository, one 1,000-action plan edited by each commit.
     repo = work / "repo"
     ref = write_repository(repo, commits=history_commits, actions=1_000)

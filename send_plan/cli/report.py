@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -52,9 +53,11 @@ def report(
     since: Annotated[
         str | None,
         typer.Option(
-            metavar="REV",
+            metavar="REV|DATE",
             help="board-summary: show what changed since this git revision or date "
-            "[default: the previous board meeting, when the plans are in git].",
+            "[default: the previous board meeting, when the plans are in git]. "
+            "appendix-a: the period reported on starts after this date, YYYY-MM-DD "
+            "[default: the plan's latest review before the as-of date, else its start].",
             show_default=False,
         ),
     ] = None,
@@ -104,6 +107,7 @@ def report(
         reference = read_reference(reference_docx)
     _check_output(format, output, force)
     report = REPORT_BY_NAME[name]
+    period_start = _period_start(since, day) if report.dated_since else None
     worker = None
     if needs_chart(report, format, to_file=output is not None):
         from send_plan.render.chart import take_worker
@@ -117,6 +121,7 @@ def report(
         chosen = result.portfolio.require_plan(plan)
         history = report.uses_history and not no_history
         inputs = _inputs(plan_paths(paths), chosen, day, since, meeting_day, history=history)
+        inputs = replace(inputs, since=period_start)
         rendered = render(
             report,
             format,
@@ -172,6 +177,18 @@ def _inputs(
     )
 
 
+def _period_start(since: str | None, day: date) -> date | None:
+    """--since as a date (appendix-a's period starts after it), before --as-of."""
+    start = parse_date(since, "--since")
+    if start is not None and start >= day:
+        raise typer.BadParameter(
+            f"{since} is not before the as-of date {day}: the period runs from the day "
+            "after --since up to and including --as-of",
+            param_hint="--since",
+        )
+    return start
+
+
 def _write(rendered: Rendered, output: Path | None) -> None:
     """The document to stdout, or to ``output`` with its attachments beside it."""
     if output is None:
@@ -221,6 +238,10 @@ def register(app: typer.Typer) -> None:
         epilog=examples(
             "send-plan report board-summary --plan send-improvement-plan-2019 --as-of 2019-11-19"
             " -o board.md",
+            "send-plan report appendix-a --plan wsoa-2018 --as-of 2019-03-19 -f docx"
+            " -o appendix-a.docx",
+            "send-plan report appendix-a --plan send-improvement-plan-2019 --as-of 2019-11-19"
+            " --since 2019-07-16",
             "send-plan report appendix-b --plan wsoa-2018 --as-of 2019-03-19",
             "send-plan report appendix-b --plan wsoa-2018 --format docx -o appendix-b.docx",
             "send-plan report appendix-b --plan wsoa-2018 --template my-appendix.md.j2",

@@ -4,6 +4,7 @@ heading of any Markdown send-plan writes (status, changes, the reports' template
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import quote, urlsplit
 
 
 def cell(value: object) -> str:
@@ -27,6 +28,29 @@ def cell(value: object) -> str:
     text = text.replace("\\", "\\\\").replace("|", "\\|")
     text = text.replace("<", "&lt;").replace(">", "&gt;")
     return text.replace("\n", "<br>")
+
+
+def link(text: object, url: str | None) -> str:
+    """A Markdown link to an http or https address, safe in a table cell or a list.
+
+    The text is escaped as :func:`cell` does, and its brackets too; the address
+    is percent-encoded wherever Markdown or a table could read a character as
+    syntax (spaces, brackets, parentheses, ``|``, ``<``, ``>``, quotes). Without an
+    address, or with one that is not a web address (``javascript:``, ``file:``),
+    only the escaped text is written: nothing else ever becomes a link.
+    """
+    shown = cell(text).replace("[", "\\[").replace("]", "\\]")
+    if url is None:
+        return shown
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or url != url.strip():
+        return shown
+    return f"[{shown}]({quote(url, safe=_URL_SAFE)})"
+
+
+#: Characters left as they are in a link's address: the URL's own punctuation
+#: (``%`` keeps escapes already made); everything else is percent-encoded.
+_URL_SAFE = ";/?:@&=+$,-_.~#%!"
 
 
 def _paragraphs(text: str) -> list[list[str]]:

@@ -77,6 +77,7 @@ def environment(loader: BaseLoader, *, autoescape: bool) -> Environment:
     env.filters.update(
         long_date=long_date,
         md=markdown.cell,
+        md_link=markdown.link,
         rag_label=lambda v: RAG.get(v or "unrated", str(v)),
         rag_fill=lambda v: RAG_FILL.get(v or "unrated", "FFFFFF"),
         position_label=lambda v: POSITION.get(v, str(v)),

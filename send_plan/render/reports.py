@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 if TYPE_CHECKING:
     from send_plan.model import Plan
     from send_plan.portfolio import Portfolio
+    from send_plan.render.appendix_a import AppendixA
     from send_plan.render.chart import ChartWorker
     from send_plan.render.reference import Reference
     from send_plan.render.views import AppendixB, BoardSummary
@@ -30,6 +31,7 @@ class ReportName(StrEnum):
     """The names of :data:`REPORT_BY_NAME`, for the command line's choices."""
 
     board_summary = "board-summary"
+    appendix_a = "appendix-a"
     appendix_b = "appendix-b"
 
 
@@ -50,9 +52,11 @@ class ReportInputs:
     slips: Mapping[tuple[str, str], Slip] | None = None
     #: The meeting the paper is for, when not the first listed on or after as-of.
     meeting: date | None = None
+    #: appendix-a: the start of the period reported on (the period is after it).
+    since: date | None = None
 
 
-Context = TypeVar("Context", "AppendixB", "BoardSummary")
+Context = TypeVar("Context", "AppendixA", "AppendixB", "BoardSummary")
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,8 @@ class Report(Generic[Context]):
     docx: Callable[[Context, WordInputs], WordFile]
     chart: bool = False
     uses_history: bool = False
+    #: --since is a date (the start of the period), not a git revision.
+    dated_since: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,12 @@ class Rendered:
 def needs_chart(report: Report[Any], fmt: str, *, to_file: bool) -> bool:
     """The one decision: a chart is drawn for Word (embedded) or beside a file."""
     return report.chart and (fmt == "docx" or to_file)
+
+
+def _appendix_a(portfolio: Portfolio, plan: Plan, as_of: date, inputs: ReportInputs) -> AppendixA:
+    from send_plan.render.appendix_a import appendix_a
+
+    return appendix_a(portfolio, plan, as_of, inputs.since)
 
 
 def _appendix_b(portfolio: Portfolio, plan: Plan, as_of: date, _: ReportInputs) -> AppendixB:
@@ -116,6 +128,12 @@ def _appendix_b_docx(ctx: AppendixB, inputs: WordInputs) -> WordFile:
     return appendix_b_docx(ctx, inputs)
 
 
+def _appendix_a_docx(ctx: AppendixA, inputs: WordInputs) -> WordFile:
+    from send_plan.render.appendix_a_word import appendix_a_docx
+
+    return appendix_a_docx(ctx, inputs)
+
+
 def _board_summary_docx(ctx: BoardSummary, inputs: WordInputs) -> WordFile:
     from send_plan.render.documents import board_summary_docx
 
@@ -130,6 +148,13 @@ REPORT_BY_NAME: dict[str, Report[Any]] = {
         _board_summary_docx,
         chart=True,
         uses_history=True,
+    ),
+    "appendix-a": Report(
+        "appendix-a",
+        "the progress update, area by area, for DfE/NHS England: impact, self-assessment, evidence",
+        _appendix_a,
+        _appendix_a_docx,
+        dated_since=True,
     ),
     "appendix-b": Report(
         "appendix-b",

@@ -26,6 +26,7 @@ from xml.sax.saxutils import escape
 
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor, Twips
@@ -58,6 +59,7 @@ PICTURE_MM = 170
 #: lines on a portrait page, and landscape would make it this much shorter.
 WIDE_LINES = 4.0
 WIDE_GAIN = 1.6
+LINK_COLOUR = "0563C1"  # Word's own hyperlink blue; links are underlined too
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ class Cell:
     text: str
     fill: str | None = None
     bold: bool = False
+    #: An http or https address: the cell's text becomes a hyperlink to it.
+    link: str | None = None
 
 
 @dataclass(frozen=True)
@@ -154,7 +158,7 @@ class WordDocument:
     def sentence(self, said: Sentence) -> None:
         """A sentence with its emphasised part in bold."""
         paragraph = self.doc.add_paragraph()
-        paragraph.add_run(printable(f"{said['lead']} "))
+        paragraph.add_run(printable(f"{said['lead']} " if said["emphasis"] else said["lead"]))
         paragraph.add_run(printable(said["emphasis"])).bold = True
         paragraph.add_run(printable(said["tail"]))
 
@@ -182,7 +186,7 @@ class WordDocument:
         ink = None if self._reference is None else "000000"
         fill = HEADER_FILL if self._own_header else None
         parts = [
-            f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{self._table_style}"/>'
+            f'<w:tbl {nsdecls("w", "r")}><w:tblPr><w:tblStyle w:val="{self._table_style}"/>'
             f'<w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:jc w:val="center"/>'
             '<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" '
             'w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
@@ -190,7 +194,7 @@ class WordDocument:
             *(f'<w:gridCol w:w="{t}"/>' for t in twips),
             "</w:tblGrid>",
             _row_xml([Cell(t, fill, self._own_header) for t in header], twips, size, ink, True),
-            *(_row_xml(row, twips, size, ink) for row in cells),
+            *(_row_xml(row, twips, size, ink, link_id=self._link_id) for row in cells),
             "</w:tbl>",
         ]
         body = self.doc.element.body
@@ -220,6 +224,10 @@ class WordDocument:
             self._landscape = True
             _turn(self.doc)
             self._laid = (rows, self.text_width_twips(), landscape)
+
+    def _link_id(self, url: str) -> str:
+        """The relationship id of an external hyperlink to ``url``."""
+        return str(self.doc.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True))
 
     def placeholder(self) -> Any:
         """An empty paragraph to put a picture into later."""
@@ -355,6 +363,7 @@ def _row_xml(
     size: int | None,
     black: str | None,
     header: bool = False,
+    link_id: Callable[[str], str] | None = None,
 ) -> str:
     """One row; a shaded cell's writing is white if black would not stand out,
     else ``black`` (None: the style's colour)."""
@@ -372,13 +381,20 @@ def _row_xml(
             ink = ink_for(cell.fill) or black
         out.append("</w:tcPr><w:p>")
         colour = f'<w:color w:val="{ink}"/>' if ink else ""
-        properties = f"<w:rPr>{'<w:b/>' if cell.bold else ''}{colour}{sized}</w:rPr>"
+        target = link_id(cell.link) if cell.link is not None and link_id is not None else None
+        if target is not None:  # in the schema's order: colour, sizes, underline
+            colour = f'<w:color w:val="{LINK_COLOUR}"/>'
+            sized_run = f'{sized}<w:u w:val="single"/>'
+            out.append(f'<w:hyperlink r:id="{target}" w:history="1">')
+        else:
+            sized_run = sized
+        properties = f"<w:rPr>{'<w:b/>' if cell.bold else ''}{colour}{sized_run}</w:rPr>"
         lines = cell.text.split("\n")
         for i, line in enumerate(lines):
             text = escape(printable(line))
             out.append(f'<w:r>{properties}<w:t xml:space="preserve">{text}</w:t>')
             out.append("<w:br/></w:r>" if i < len(lines) - 1 else "</w:r>")
-        out.append("</w:p></w:tc>")
+        out.append("</w:p></w:tc>" if target is None else "</w:hyperlink></w:p></w:tc>")
     out.append("</w:tr>")
     return "".join(out)
 
