@@ -13,6 +13,7 @@ from send_plan.errors import UsageError
 from send_plan.findings import Finding
 from send_plan.history import Commit, DigestCache, Git, digests, plan_digest
 from send_plan.loader import LoadedFile
+from send_plan.vocab import ONGOING
 
 #: The change kinds of the contract, in the order a table shows them.
 KINDS = (
@@ -284,7 +285,7 @@ def action_history(paths: Sequence[Path], ref: str) -> History:
     moves |= {(r[1], r[2]) for r in latest["rescheduled"]}
     slip = (
         (date.fromisoformat(latest["due"]) - date.fromisoformat(first_due)).days
-        if first_due
+        if first_due and ONGOING not in (first_due, latest["due"])
         else None
     )
     return History(plan_id, action_id, events, first_due, latest["due"], len(moves), slip, warnings)
@@ -474,6 +475,8 @@ def slips(paths: Sequence[Path]) -> dict[tuple[str, str], Slip]:
     out = {}
     for key, a in latest.items():
         start = first[key]
+        if ONGOING in (start, a["due"]):
+            continue  # ongoing work has no slip (the file's own record stands)
         if a["original_due"] and a["original_due"] < start:
             start = a["original_due"]
         moved = moves.get(key, set()) | {(r[1], r[2]) for r in a["rescheduled"]}

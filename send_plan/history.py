@@ -269,7 +269,7 @@ def plan_digest(plan: Any, data: dict[str, Any]) -> dict[str, Any]:
                 "title": a.title,
                 "status": a.status.value,
                 "rag": a.rag.value if a.rag else None,
-                "due": a.due.isoformat(),
+                "due": a.due_text,  # a date, or "ongoing"
                 "lead": a.lead,
                 "completed": a.completed.isoformat() if a.completed else None,
                 "original_due": a.original_due.isoformat() if a.original_due else None,
