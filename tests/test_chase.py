@@ -347,3 +347,28 @@ def test_every_reason_on_the_example_plans() -> None:
     joint = [d["lead"] for d in doc["leads"] if any(a["id"] == "P1.4" for a in d["actions"])]
     assert joint == ["Head of Commissioning, CCGs", "Head of Service, Commissioning (LCC)"]
     assert all(a["plan"] != "wsoa-2018" for d in doc["leads"] for a in d["actions"])
+
+
+# --------------------------------------------------------------------------- board summary
+
+
+def test_board_summary_lists_a_joint_leads_stale_action_under_each_lead(tmp_path: Path) -> None:
+    from send_plan.render.context import board_summary
+
+    doc = plan_doc(
+        [
+            action("J", lead=["Zeta Manager", "Alpha Lead"]),
+            action("M", lead="mid Lead"),
+        ],
+        board_meetings=["2019-03-01", "2019-04-16"],
+    )
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
+    result = require_valid([tmp_path])
+    plan = result.portfolio.require_plan("p")
+    ctx = board_summary(result.portfolio, plan, date(2019, 3, 20))
+    assert [(r["lead"], r["id"]) for r in ctx["stale_by_lead"]] == [
+        ("Alpha Lead", "J"),
+        ("mid Lead", "M"),
+        ("Zeta Manager", "J"),
+    ]
+    assert [r["id"] for r in ctx["stale"]] == ["J", "M"]  # one row per action, as before
