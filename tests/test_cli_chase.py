@@ -451,3 +451,27 @@ def test_file_names_are_safe_everywhere_and_unique() -> None:
         assert stem == stem.strip("-")
         assert all(c.isascii() and (c.isalnum() or c == "-") for c in stem)
     assert slug("Head of SEND Service") == "head-of-send-service"
+
+
+def test_nothing_to_chase_writes_an_empty_folder(tmp_path: Path) -> None:
+    plans = small_plan(tmp_path)
+    out = tmp_path / "out"
+    nobody = ["--lead", "nobody"]
+    code, _, err = run("chase", str(plans), *AS_OF, *nobody, "-f", "eml", "-o", str(out))
+    assert code == 0
+    assert "nothing to chase" in err
+    assert list(out.iterdir()) == []
+    code, text, _ = run("chase", str(plans), *AS_OF, *nobody)
+    assert "Nothing to chase" in text
+
+
+def test_the_readme_shows_real_output() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = '$ send-plan chase --as-of 2020-01-06 --lead "educational psychologist"\n'
+    shown = readme[readme.index(command) + len(command) :]
+    shown = shown[: shown.index("```")]
+    code, out, _ = run(
+        "chase", PLANS, "--as-of", "2020-01-06", "--lead", "educational psychologist"
+    )
+    assert code == 0
+    assert out == shown

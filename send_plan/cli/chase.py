@@ -10,7 +10,6 @@ import typer
 from send_plan.cli import common
 from send_plan.cli.common import (
     AsOf,
-    Force,
     Paths,
     echo,
     examples,
@@ -58,9 +57,11 @@ def chase(
             "messages into (required).",
         ),
     ] = None,
-    force: Force = False,
+    force: Annotated[
+        bool, typer.Option(help="Replace an existing output file, or a folder that is not empty.")
+    ] = False,
 ) -> None:
-    """Each lead's list before the board: overdue, due soon, late to start, no update."""
+    """Each lead's list before the board: actions to update, indicators late or red."""
     day = parse_date(as_of, "--as-of") or common.today()
     from send_plan.contacts import parse_address, read_contacts, refuse_inside_plans
     from send_plan.errors import UsageError
@@ -100,7 +101,7 @@ def chase(
     from send_plan.files import write_atomic
 
     write_atomic(output, text.encode(), force=force)
-    say(f"wrote {output}: {_counted(report)}")
+    say(f"wrote {output}: {len(report.leads)} lead(s) to chase")
 
 
 def _write_messages(report: Chase, folder: Path, *, sender: str | None, force: bool) -> None:
@@ -109,25 +110,25 @@ def _write_messages(report: Chase, folder: Path, *, sender: str | None, force: b
 
     files = messages(report, written=common.now(), sender=sender)
     write_folder_atomic(folder, files, force=force)
-    say(f"wrote {len(files)} message(s) to {folder}/: {_counted(report)}; nothing was sent")
-
-
-def _counted(report: Chase) -> str:
+    if not files:
+        say(f"nothing to chase as of {report.as_of}: {folder}/ holds no messages")
+        return
     from send_plan.words import plural
 
-    return plural(len(report.leads), "lead") + " to chase"
+    say(
+        f"wrote {plural(len(files), 'message')} to {folder}/, one per lead; nothing was "
+        "sent (open them in a mail client to check and send)"
+    )
 
 
 def _warn(report: Chase, known: dict[str, str] | None, *, eml: bool) -> None:
     """Warnings on stderr: leads the contacts file lacks, indicators with no owner."""
-    from send_plan.vocab import nearest
-
     if known is None and eml and report.leads:
         say("warning: no --contacts given: the messages have no To: address")
     if known is not None:
         for digest in report.leads:
             if digest.address is None:
-                guess = nearest(digest.lead, known)
+                guess = _written_otherwise(digest.lead, known)
                 hint = f" (did you mean '{guess}'?)" if guess else ""
                 say(
                     f"warning: '{digest.lead}' is not in the contacts file: "
@@ -139,6 +140,15 @@ def _warn(report: Chase, known: dict[str, str] | None, *, eml: bool) -> None:
             f"warning: {len(report.unowned)} indicator(s) to chase name no owner, so no lead "
             f"is asked about them: {ids}"
         )
+
+
+def _written_otherwise(post: str, known: dict[str, str]) -> str | None:
+    """The contacts key that names ``post`` with other case or spacing, if any."""
+
+    def folded(text: str) -> str:
+        return " ".join(text.split()).casefold()
+
+    return next((key for key in known if folded(key) == folded(post)), None)
 
 
 def register(app: typer.Typer) -> None:

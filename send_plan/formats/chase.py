@@ -152,10 +152,9 @@ def _summary(result: Chase) -> str:
         )
     actions = {(a.plan.id, a.tracked.action.id) for d in result.leads for a in d.actions}
     indicators = {(i.plan.id, i.status.indicator.id) for d in result.leads for i in d.indicators}
-    text = (
-        f"{plural(len(result.leads), 'lead')} to chase, for {plural(len(actions), 'action')} "
-        f"and {plural(len(indicators), 'indicator')}."
-    )
+    items = [plural(len(actions), "action")] if actions else []
+    items += [plural(len(indicators), "indicator")] if indicators else []
+    text = f"{plural(len(result.leads), 'lead')} to chase, for {' and '.join(items)}."
     meetings = [
         f"{p.title} on {long_date(p.next_board_meeting)}"
         for p in result.plans
