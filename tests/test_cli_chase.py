@@ -475,3 +475,33 @@ def test_the_readme_shows_real_output() -> None:
     )
     assert code == 0
     assert out == shown
+
+
+def test_the_example_contacts_file_is_valid() -> None:
+    from send_plan.contacts import read_contacts
+
+    contacts = read_contacts(ROOT / "docs" / "examples" / "contacts.yaml")
+    assert contacts["Chair, Parent Carer Forum"] == (
+        "Parent Carer Forum <chair@parentcarerforum.example.org.uk>"
+    )
+    code, out, err = run(
+        "chase",
+        PLANS,
+        *AS_OF,
+        "-f",
+        "json",
+        "--contacts",
+        str(ROOT / "docs/examples/contacts.yaml"),
+    )
+    assert code == 0, err
+    addresses = {d["lead"]: d["address"] for d in json.loads(out)["leads"]}
+    assert addresses["Head of Commissioning, CCGs"] == "ccg.commissioning@example.nhs.uk"
+
+
+def test_the_command_adds_nothing_heavy_to_start_up() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, send_plan.cli.chase; print('pydantic' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

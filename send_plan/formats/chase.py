@@ -12,11 +12,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from send_plan.chase import Chase, ChasedAction, ChasedIndicator, LeadDigest, asks, figure
 from send_plan.formats.markdown import cell, row
 from send_plan.vocab import Rag
 from send_plan.words import long_date, plural
+
+if TYPE_CHECKING:  # the command line imports Format at start-up: keep it light
+    from send_plan.chase import Chase, ChasedAction, ChasedIndicator, LeadDigest
 
 
 def count_words(digest: LeadDigest) -> str:
@@ -69,6 +72,8 @@ def latest_words(item: ChasedAction) -> str | None:
 
 
 def indicator_facts(item: ChasedIndicator) -> str:
+    from send_plan.chase import figure
+
     s = item.status
     latest, ind = s.latest, s.indicator
     words = (
@@ -84,6 +89,8 @@ def indicator_facts(item: ChasedIndicator) -> str:
 
 
 def title_of(item: ChasedAction | ChasedIndicator) -> str:
+    from send_plan.chase import ChasedAction
+
     if isinstance(item, ChasedAction):
         return item.tracked.action.title or item.tracked.action.id
     return item.status.indicator.title
@@ -99,6 +106,8 @@ def format_json(result: Chase) -> str:
 def format_markdown(result: Chase) -> str:
     """One document: a summary, then a section per lead with a table of their
     actions and one of their indicators, each row saying what is asked."""
+    from send_plan.chase import asks
+
     lines = [f"# Before the board: what to ask of each lead, as of {long_date(result.as_of)}", ""]
     lines += [cell(_summary(result)), ""]
     for digest in result.leads:
