@@ -145,9 +145,7 @@ def _mode(path: Path) -> int:
     try:
         return path.stat().st_mode & 0o7777
     except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
+        return 0o666 & ~_umask()
 
 
 # --------------------------------------------------------------------------- folders
@@ -218,6 +216,7 @@ def write_folder_atomic(
 
 
 def _umask() -> int:
+    """The process's umask (reading it means setting it: it is set straight back)."""
     mask = os.umask(0)
     os.umask(mask)
     return mask
