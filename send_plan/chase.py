@@ -17,14 +17,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar
 
 from send_plan.indicators import IndicatorStatus, plan_indicators
 from send_plan.model import Plan
 from send_plan.portfolio import Portfolio
-from send_plan.tracking import DEFAULT_WINDOW_DAYS, Filters, TrackedAction, status
+from send_plan.tracking import (
+    DEFAULT_WINDOW_DAYS,
+    Filters,
+    TrackedAction,
+    next_meeting,
+    stale_since,
+    status,
+)
 from send_plan.vocab import PlanStatus, Rag, State, Unit
 from send_plan.words import long_date, plural
 
@@ -223,14 +230,13 @@ def _action_rank(item: ChasedAction) -> tuple[int, int]:
 def plan_dates(plan: Plan, as_of: date) -> PlanDates:
     info = plan.plan
     before = [m for m in info.board_meetings if m < as_of]
-    last = before[-1] if before else None
     return PlanDates(
         info.id,
         info.title or info.id,
         info.board,
-        next((m for m in info.board_meetings if m > as_of), None),
-        last,
-        last if last is not None else as_of - timedelta(days=DEFAULT_WINDOW_DAYS),
+        next_meeting(plan, as_of),
+        before[-1] if before else None,
+        stale_since(plan, as_of),  # the tracking layer's B, the one rule for stale
     )
 
 
