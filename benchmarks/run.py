@@ -192,6 +192,18 @@ def cases(work: Path, repeat: int, history_commits: int) -> list[Row]:
         )
     )
 
+    status_cmd = [*SEND_PLAN, "status", str(big_file), "--as-of", "2020-06-01", "--format", "json"]
+    rows.append(
+        pair(
+            "chase --format json, same plan <= 1.2x status --format json",
+            [*SEND_PLAN, "chase", str(big_file), "--as-of", "2020-06-01", "--format", "json"],
+            status_cmd,
+            1.2,
+            repeat,
+            "status --format json",
+        )
+    )
+
     # Board papers: Word on a 1,000-action plan against status on the same plan.
     thousand = work / "thousand"
     write_portfolio(thousand, plans=1, actions=1_000)

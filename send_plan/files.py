@@ -3,13 +3,16 @@
 Reading: ``discover`` finds plan files under the paths given (files as given,
 folders searched recursively); ``read_bytes`` reads one within the size limit.
 Writing: ``write_atomic`` writes a file whole or not at all; ``refuse_existing``
-is the one check that an output would replace something the user has.
+is the one check that an output would replace something the user has;
+``write_folder_atomic`` and ``refuse_folder`` do the same for a folder of outputs.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import secrets
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -142,6 +145,78 @@ def _mode(path: Path) -> int:
     try:
         return path.stat().st_mode & 0o7777
     except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
+        return 0o666 & ~_umask()
+
+
+# --------------------------------------------------------------------------- folders
+
+
+def refuse_folder(path: Path, *, force: bool = False) -> None:
+    """The check before a folder of outputs is written: ``path`` must be a real
+    folder (or not exist yet) whose parent exists, and empty unless ``force``."""
+    if path.is_symlink():
+        raise PathError(f"{path}: is a symbolic link; give a real folder")
+    if path.exists() and not path.is_dir():
+        raise PathError(f"{path}: is a file; give a folder")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise PathError(f"{path}: the folder {parent} does not exist")
+    if path.is_dir() and not force and any(path.iterdir()):
+        raise RefusedOverwrite(f"{path} is not empty; use --force to replace it")
+
+
+def write_folder_atomic(
+    path: Path, files: Sequence[tuple[str, bytes]], *, force: bool = False
+) -> None:
+    """Write ``files`` (plain file names and their bytes) as the folder ``path``.
+
+    They are written into a temporary folder beside ``path``, which is then
+    renamed into place: the folder appears whole or not at all. An existing
+    folder is replaced only at the very end (renamed away, the new one renamed
+    in, the old one removed), and only when empty or with ``force``; a failure
+    leaves it as it was and no temporary folder behind. A name with a path
+    separator is refused: nothing is written outside ``path``.
+    """
+    for name, _ in files:
+        if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
+            raise PathError(f"{path}: refusing to write '{name}': not a plain file name")
+    refuse_folder(path, force=force)
+    parent = path.parent if str(path.parent) else Path(".")
+    tmp: Path | None = None
+    old: Path | None = None
+    try:
+        tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp"))
+        os.chmod(tmp, 0o777 & ~_umask())
+        for name, data in files:
+            # "x": a new file only; a name written twice is an error, not an overwrite
+            with open(tmp / name, "xb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+        refuse_folder(path, force=force)  # again, at the moment of writing
+        if path.is_dir():
+            old = parent / f".{path.name}.{secrets.token_hex(8)}.old"
+            os.rename(path, old)
+            try:
+                os.replace(tmp, path)
+            except OSError:
+                os.replace(old, path)  # put the old folder back
+                old = None
+                raise
+        else:
+            os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        raise PathError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it: it is set straight back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -7,9 +7,10 @@ that registers it, so any module can be imported on its own.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -90,6 +91,16 @@ def parse_date(value: str | None, option: str) -> date | None:
 def today() -> date:
     """The clock, read in this one place; every command takes --as-of instead."""
     return date.today()
+
+
+def now() -> datetime:
+    """The time of day, for what records when it was written (an e-mail's Date:).
+    ``SOURCE_DATE_EPOCH`` (seconds since 1970), when set, stands in for the clock,
+    so that output can be reproduced byte for byte."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now().astimezone()
 
 
 Paths = Annotated[

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from send_plan import __version__
+from send_plan.chase import by_lead
 from send_plan.model import Plan, Review, joined
 from send_plan.portfolio import Portfolio
 from send_plan.render.labels import (
@@ -213,6 +214,18 @@ def _tracked_row(t: TrackedAction, as_of: date) -> TrackedRow:
         "latest_update": latest.note if latest else None,
         "latest_update_date": latest.date.isoformat() if latest else None,
     }
+
+
+def _by_lead(actions: Sequence[TrackedAction], as_of: date) -> list[TrackedRow]:
+    """One row per lead and action, leads alphabetically (as chase lists them): an
+    action with joint leads appears under each, its ``lead`` the one post."""
+    rows = []
+    for lead, group in by_lead(actions, lambda t: t.action.leads).items():
+        for t in group:
+            row = _tracked_row(t, as_of)
+            row["lead"] = lead
+            rows.append(row)
+    return rows
 
 
 def _moved(t: TrackedAction, as_of: date) -> MovedRow:
@@ -454,6 +467,7 @@ def board_summary(
         "due_soon": [_tracked_row(t, as_of) for t in due_soon],
         "late_starts": [_tracked_row(t, as_of) for t in late],
         "stale": [_tracked_row(t, as_of) for t in stale],
+        "stale_by_lead": _by_lead(stale, as_of),
         "deadlines_moved": moved_rows,
         "changes": _change_rows(changes),
         "since": None

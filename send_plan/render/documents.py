@@ -213,7 +213,7 @@ def _stale(doc: WordDocument, ctx: BoardSummary) -> None:
             a["title"],
             long_date(a["latest_update_date"]) if a["latest_update_date"] else "none",
         ]
-        for a in sorted(ctx["stale"], key=lambda a: a["lead"])
+        for a in ctx["stale_by_lead"]
     ]
     _section(
         doc,

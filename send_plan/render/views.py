@@ -234,6 +234,7 @@ class BoardSummary(TypedDict):
     due_soon: list[TrackedRow]
     late_starts: list[TrackedRow]
     stale: list[TrackedRow]
+    stale_by_lead: list[TrackedRow]
     deadlines_moved: list[MovedRow]
     changes: list[ChangeRow] | None
     since: dict[str, str] | None
