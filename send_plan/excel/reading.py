@@ -291,6 +291,8 @@ def _attach(ctx: ReadContext, title: str, entry: Row, row: ActionRow) -> None:
     target = _TARGET[title]
     items = _list_of(row.action, target)
     k = len(items)
+    if not k:  # a finding about the whole list lands on its first row
+        row.places[(target,)] = entry.cell
     dated = [f for f in ("date", "kind", "link") if f in entry.values]
     if title == EVIDENCE and dated:  # evidence with a date, kind or link: an item
         item: dict[str, object] = {"title": entry.values.get("text")}
