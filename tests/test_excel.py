@@ -1176,6 +1176,9 @@ def test_date_cells() -> None:
         ("Not Started", "not-started"),
         ("not_started", "not-started"),
         ("Cancelled", "withdrawn"),
+        ("Work in progress", "in-progress"),
+        ("WIP", "in-progress"),
+        ("Ongoing", "in-progress"),
     ],
 )
 def test_statuses_as_people_write_them(text: str, status: str) -> None:
@@ -1196,6 +1199,10 @@ def test_statuses_as_people_write_them(text: str, status: str) -> None:
         ("green", "green"),
         ("Not rated", None),
         ("n/a", None),
+        ("Blue", "blue"),
+        ("B", "blue"),
+        ("Complete (blue)", "blue"),
+        ("Blue (complete)", "blue"),
     ],
 )
 def test_rag_as_people_write_it(text: str, rag: str | None) -> None:
@@ -1230,6 +1237,47 @@ def test_the_mapping_file_extends_and_overrides_the_tables() -> None:
 def test_mapping_file_mistakes(text: bytes, message: str) -> None:
     with pytest.raises(UsageError, match=message.replace("(", r"\(").replace("?", r"\?")):
         load_mapping(text, "m.yaml")
+
+
+def test_a_status_no_one_can_read_gets_the_yaml_paths_hint() -> None:
+    """The same table of words and the same suggestions as a plan file's messages."""
+    with pytest.raises(BadValue, match="an action on hold is in-progress or not-started"):
+        read_status("On hold", {})
+    with pytest.raises(BadValue, match="did you mean 'in-progress'"):
+        read_status("in progres", {})
+
+
+@pytest.mark.parametrize(
+    ("text", "posts"),
+    [
+        ("Head of SEND", "Head of SEND"),
+        (
+            "Head of SEND; Designated Clinical Officer",
+            ["Head of SEND", "Designated Clinical Officer"],
+        ),
+        (
+            "Head of SEND\nDesignated Clinical Officer",
+            ["Head of SEND", "Designated Clinical Officer"],
+        ),
+        (
+            "• Head of SEND\r\n• Chair, Parent Carer Forum;",
+            ["Head of SEND", "Chair, Parent Carer Forum"],
+        ),
+        ("Head of SEND;", "Head of SEND"),
+    ],
+)
+def test_lead_cells_of_trackers(text: str, posts: str | list[str]) -> None:
+    from send_plan.excel.cells import read_posts
+
+    assert read_posts(text) == posts
+
+
+def test_lead_cells_of_an_export_keep_each_line_exactly() -> None:
+    from send_plan.excel.cells import read_entries
+
+    assert read_entries("Head of SEND; Inclusion") == "Head of SEND; Inclusion"
+    assert read_entries(" Head of SEND \n Chair ") == [" Head of SEND ", " Chair "]
+    assert read_entries("Head of SEND\n") == "Head of SEND"
 
 
 def test_progress_update_cells() -> None:

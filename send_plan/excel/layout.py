@@ -246,7 +246,7 @@ MAX_UNPACKED_BYTES = 256 * 1024 * 1024
 #: cells use RAG_FILL.
 STATE_FILL = {state: POSITION_FILL[state] for state in STATE}
 #: RAG fills dark enough to need white text.
-DARK_FILLS = frozenset({"red"})
+DARK_FILLS = frozenset({"red", "blue"})
 HEADER_FILL = "DDEBF7"
 COMPUTED_FILL = "EDEDED"
 #: Column widths stop here (characters); longer text wraps.
