@@ -3,11 +3,13 @@ and document. No imports beyond the standard library."""
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Sequence
 from datetime import date
 
-_MONTHS = {
+#: Month names and their usual abbreviations, lower case -> month number.
+MONTHS = {
     name: number
     for number, names in enumerate(
         (
@@ -40,16 +42,23 @@ def uk_date(text: str) -> date | None:
     parts: tuple[int, int, int] | None = None
     if m := _NUMERIC.fullmatch(text):
         parts = (int(m[3]), int(m[2]), int(m[1]))
-    elif (m := _DAY_MONTH.fullmatch(text)) and m[2].lower() in _MONTHS:
-        parts = (int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
-    elif (m := _MONTH_DAY.fullmatch(text)) and m[1].lower() in _MONTHS:
-        parts = (int(m[3]), _MONTHS[m[1].lower()], int(m[2]))
+    elif (m := _DAY_MONTH.fullmatch(text)) and m[2].lower() in MONTHS:
+        parts = (int(m[3]), MONTHS[m[2].lower()], int(m[1]))
+    elif (m := _MONTH_DAY.fullmatch(text)) and m[1].lower() in MONTHS:
+        parts = (int(m[3]), MONTHS[m[1].lower()], int(m[2]))
     if parts is None:
         return None
     try:
         return date(*parts)
     except ValueError:
         return None
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day when that day does not exist)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def iso(value: date | None) -> str | None:
