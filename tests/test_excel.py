@@ -1466,12 +1466,13 @@ def test_export_writes_area_progress_judgements_and_dated_evidence(
     updates = list(wb["Area updates"].iter_rows(values_only=True))
     assert updates[0] == ("Area", "Date", "RAG", "Note", "Next steps")
     assert len(updates) == 1 + sum(len(a.updates) for a in examples["wsoa-2018"].areas)
+    revisit = datetime.combine(examples["wsoa-2018"].reviews[-1].date, datetime.min.time())
     reviews = {r[0]: r for r in wb["Reviews"].iter_rows(min_row=2, values_only=True)}
-    assert reviews[datetime(2020, 3, 13)][2] is None  # the revisit gives no rating
+    assert reviews[revisit][2] is None  # the revisit gives no rating
     judged = list(wb["Judgements"].iter_rows(values_only=True))
     assert judged[0] == ("Review date", "Review by", "Area", "Judgement", "Note")
     assert judged[1] == (
-        datetime(2020, 3, 13),
+        revisit,
         "Ofsted and CQC",
         "SW1",
         "not-sufficient",
@@ -1591,7 +1592,7 @@ def test_judgements_of_two_reviews_on_one_day_go_to_the_review_named_by_its_by(
     wb["Judgements"]["B2"] = "Someone else"  # names neither review of that day
     result = import_workbook(_saved(wb), name="x.xlsx")
     assert [p.line("x.xlsx") for p in result.problems] == [
-        "x.xlsx:Judgements!A2: more than one review on the Reviews sheet is dated 13/03/2020: "
+        f"x.xlsx:Judgements!A2: more than one review on the Reviews sheet is dated {revisit.date:%d/%m/%Y}: "
         "give the By of the one this judgement belongs to, as written there"
     ]
 
@@ -1730,10 +1731,11 @@ def test_indicator_rules_are_reported_at_their_cells(sip_book: openpyxl.Workbook
 def test_bad_judgements_area_updates_and_dues_are_reported_at_their_cells(
     wsoa_book: openpyxl.Workbook,
 ) -> None:
+    revisit = wsoa_book["Reviews"]["A5"].value.date()
     judged = wsoa_book["Judgements"]
     judged["D2"] = "Partly"
     judged["D3"] = "Not sufficient"  # read as not-sufficient
-    judged["A4"] = date(2020, 3, 14)
+    judged["A4"] = revisit + timedelta(days=1)
     updates = wsoa_book["Area updates"]
     updates["A2"] = "XX1"
     updates["D3"] = None  # an update with no note
@@ -1742,7 +1744,8 @@ def test_bad_judgements_area_updates_and_dues_are_reported_at_their_cells(
     actions[due] = "when we can"
     assert _problems(wsoa_book) == [
         "w.xlsx:Judgements!D2: judgement 'Partly' is not one of sufficient, not-sufficient",
-        "w.xlsx:Judgements!A4: no review dated 14/03/2020 on the Reviews sheet",
+        f"w.xlsx:Judgements!A4: no review dated {revisit + timedelta(days=1):%d/%m/%Y} on the "
+        "Reviews sheet",
         "w.xlsx:'Area updates'!A2: no area 'XX1' on the Areas sheet",
         f"w.xlsx:Actions!{due}: 'when we can' is not a date: write it as 31/01/2019 "
         "(day/month/year) or 2019-01-31",
@@ -1754,6 +1757,7 @@ def test_bad_judgements_area_updates_and_dues_are_reported_at_their_cells(
 def test_rules_about_the_additions_are_reported_at_their_cells(
     wsoa_book: openpyxl.Workbook,
 ) -> None:
+    revisit = wsoa_book["Reviews"]["A5"].value.date()
     wsoa_book["Judgements"]["C3"] = "SW99"
     evidence = wsoa_book["Evidence"]
     item = next(r for r in range(2, evidence.max_row + 1) if evidence[f"E{r}"].value)
@@ -1775,7 +1779,7 @@ def test_rules_about_the_additions_are_reported_at_their_cells(
             "is due: ongoing (no deadline to move); remove 'rescheduled', or give due a date",
             f"w.xlsx:Actions!{rag}: error E217 [FF1.4] rag is blue (complete) but status is "
             "in-progress; rate it red to green until it is complete, or set status: complete",
-            "w.xlsx:Judgements!C3: error E218 the review of 2020-03-13 judges area 'SW99', which is "
+            f"w.xlsx:Judgements!C3: error E218 the review of {revisit} judges area 'SW99', which is "
             "not an area of this plan: did you mean 'SW9'?",
             f"w.xlsx:Evidence!E{item}: error E219 [FF1.2] evidence link 'javascript:alert(1)' is "
             "not a web address: give an http:// or https:// link (plans are published, so other "
