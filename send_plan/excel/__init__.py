@@ -2,8 +2,10 @@
 
 This package owns everything that touches a workbook. :func:`export_workbook`
 writes a plan as a workbook: an Actions sheet (one row per action), one sheet
-per list (updates, deadline changes, measures, evidence, areas, partners,
-accountable officers, board meetings, reviews) and a Plan sheet of details.
+per list (areas and their updates, updates, deadline changes, measures,
+evidence, partners, accountable officers, board meetings, reviews and their
+judgements of areas), the indicators (a row each, and sheets of their values,
+targets and comparators) and a Plan sheet of details.
 :func:`import_workbook` reads such a workbook back to the same plan, or reads
 someone else's tracker through a :class:`ColumnMap` (:func:`load_mapping`),
 and validates the result through :mod:`send_plan.validation`.
@@ -16,10 +18,11 @@ sheet, column or header row), raises :class:`~send_plan.errors.UsageError`
 
 The modules, in the order they depend on each other: ``layout`` (sheets and
 columns), ``places`` (cells, problems, key path -> cell), ``data`` (the plan
-data's types), ``dates`` and ``cells`` (one cell's value), ``export``,
-``mapping`` (the --columns file), ``workbook`` (opening, sheets, header rows),
-``rows`` (reading a row), ``details``, ``actions``, ``reading`` (export's
-layout), ``tracker``, and ``assembly`` (the plan, validated: import).
+data's types), ``dates`` and ``cells`` (one cell's value), ``mapping`` (the
+--columns file), ``workbook`` (opening, sheets, header rows), ``rows`` (reading
+a row), ``indicators`` (their sheets, both ways), ``export``, ``details``,
+``actions``, ``reading`` (export's layout), ``tracker``, and ``assembly`` (the
+plan, validated: import).
 
 openpyxl is imported only inside the functions that open or write a workbook,
 and the command line imports this package only when an Excel command runs.

@@ -4,8 +4,11 @@
 :class:`~send_plan.excel.rows.ActionRow`: blank rows are skipped (and, in a
 tracker, section heading rows merged across the table), a row with no ID or a
 repeated ID is a problem at its ID cell. In a tracker, lists are read from one
-cell each (bullets, dated updates) and a revised deadline beside the target
-date becomes ``due`` with the target kept as ``original_due``.
+cell each (bullets, dated updates), a Lead cell may name several posts (one per
+line or separated by ';'), and a revised deadline beside the target date becomes
+``due`` with the target kept as ``original_due``. A tracker whose mapping names
+no ID column has its rows read without one: :mod:`~send_plan.excel.tracker`
+gives them ids.
 """
 
 from __future__ import annotations
@@ -17,8 +20,11 @@ from send_plan.excel.cells import (
     is_empty,
     read_area_kind,
     read_date,
+    read_due,
+    read_entries,
     read_id,
     read_lines,
+    read_posts,
     read_text,
 )
 from send_plan.excel.data import ActionData, FieldValue
@@ -26,6 +32,7 @@ from send_plan.excel.layout import ACTION_KEYS, COPY_COLUMNS
 from send_plan.excel.places import CellRef, KeyPath
 from send_plan.excel.rows import ActionRow, ReadContext, Reader, Row, ordered
 from send_plan.excel.workbook import Header, Sheet
+from send_plan.vocab import ONGOING
 
 
 def _readers(ctx: ReadContext, *, tracker: bool) -> dict[str, Reader]:
@@ -33,16 +40,20 @@ def _readers(ctx: ReadContext, *, tracker: bool) -> dict[str, Reader]:
         "area": read_id,
         "area_kind": read_area_kind,
         "id": read_id,
-        "partner": ctx.readers.partner,
+        "lead": read_entries,
+        "partner": ctx.readers.partners,
         "carried_from": read_id,
         "start": read_date,
-        "due": read_date,
+        "due": read_due,
         "original_due": read_date,
         "completed": read_date,
         "status": ctx.readers.status,
         "rag": ctx.readers.rag,
     }
     if tracker:
+        readers["lead"] = read_posts
+        readers["partner"] = ctx.readers.tracker_partners
+        readers["original_due"] = read_due  # a target date of "Ongoing"
         readers["measures"] = read_lines
         readers["evidence"] = read_lines
         readers["updates"] = ctx.readers.updates
@@ -67,6 +78,9 @@ def read_actions(ctx: ReadContext, header: Header, *, tracker: bool) -> list[Act
         if tracker and _section_row(ctx, sheet, r):
             continue
         row = ctx.read_row(reading, r, readers)
+        if "id" not in cols:  # a tracker without IDs: the tracker gives them
+            out.append(_action_row(row, row.cell, tracker=tracker))
+            continue
         id_cell = CellRef(sheet.title, r, cols["id"])
         ident = row.values.get("id")
         if not isinstance(ident, str):
@@ -118,12 +132,13 @@ def _section_row(ctx: ReadContext, sheet: Sheet, row: int) -> bool:
 
 def _target_and_revised(values: dict[str, FieldValue], cells: dict[str, CellRef]) -> None:
     """Trackers: due is the revised date when there is one, else the target date;
-    the target date is kept as original_due only when the two differ."""
+    the target date is kept as original_due only when the two differ (and is not
+    "ongoing": then there was no first deadline to keep)."""
     if "original_due" not in values:
         return
     if "due" not in values:
         values["due"] = values.pop("original_due")
         cells["due"] = cells.pop("original_due")
-    elif values["due"] == values["original_due"]:
+    elif values["due"] == values["original_due"] or values["original_due"] == ONGOING:
         del values["original_due"]
         cells.pop("original_due", None)

@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from send_plan.excel.data import ActionData, AreaData, PlanData, PlanInfo
+from send_plan.excel.data import ActionData, AreaData, IndicatorData, PlanData, PlanInfo
+from send_plan.excel.indicators import INDICATOR_KEYS
 from send_plan.excel.layout import ACTION_KEYS, AREA_KEYS, PLAN, PLAN_KEYS
 from send_plan.excel.mapping import ColumnMap
 from send_plan.excel.places import PlacedFinding, Places, Problem
@@ -116,6 +117,7 @@ def assemble(parts: PlanParts, places: Places) -> PlanData:
         if area.cell is not None:
             places.add(at, area.cell)
         places.add_all(at, {(f,): where for f, where in area.cells.items()})
+        places.add_all(at, area.places)
         data = ordered(area.area, AREA_KEYS, AreaData)
         actions: list[ActionData] = []
         for j, row in enumerate(area.actions):
@@ -125,6 +127,8 @@ def assemble(parts: PlanParts, places: Places) -> PlanData:
         if actions:
             data["actions"] = actions
         out["areas"].append(data)
+    if parts.indicators:  # their places were recorded as they were read
+        out["indicators"] = [ordered(i, INDICATOR_KEYS, IndicatorData) for i in parts.indicators]
     return out
 
 

@@ -1,6 +1,7 @@
-"""Values in cells: reading text, dates, IDs, statuses, RAG ratings, lists and
-updates out of one cell, and writing the readable multi-line copies export puts
-on the Actions sheet.
+"""Values in cells: reading text, dates, IDs, statuses, RAG ratings, figures,
+yes/no, lists and updates out of one cell, and writing the cells that hold
+several entries and the readable multi-line copies export puts on the Actions
+sheet.
 
 A reader takes the value a person sees in the cell (``object``: openpyxl gives
 text, numbers, dates, times or booleans) and returns the field's value, or None
@@ -15,11 +16,20 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 
-from send_plan.excel.data import ActionData, RescheduledData, UpdateData
+from send_plan.excel.data import ActionData, EvidenceData, OneOrMore, RescheduledData, UpdateData
 from send_plan.excel.dates import DATE_TEXT, parse_date_text, uk
-from send_plan.excel.layout import CELL_LIMIT, EVIDENCE, MEASURES, RESCHEDULED, UPDATES
+from send_plan.excel.layout import (
+    CELL_LIMIT,
+    ENTRY_SEPARATOR,
+    EVIDENCE,
+    ID_SEPARATOR,
+    MEASURES,
+    RESCHEDULED,
+    UPDATES,
+)
 from send_plan.excel.places import BadValue
 from send_plan.vocab import (
+    ONGOING,
     STATUS_WORDS,
     ActionStatus,
     AreaKind,
@@ -121,6 +131,49 @@ def read_date(value: object) -> date | None:
     raise BadValue(f"{value!r} is not a date")
 
 
+def read_due(value: object) -> date | str | None:
+    """``due``: a date, or the word ``ongoing`` (work with no fixed deadline)."""
+    if isinstance(value, str) and unescape(value).strip().casefold() == ONGOING:
+        return ONGOING
+    return read_date(value)
+
+
+# --------------------------------------------------------------------------- figures and yes/no
+
+
+def read_figure(value: object) -> float | str | bool | None:
+    """An indicator's figure. A number is read as it is; text is passed on as
+    written, so that validation says what to write ('45%' is text: write 45)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        return value  # validation: not a number
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, date | time):
+        raise BadValue("the cell holds a date, not a number: write the figure in digits")
+    return read_text(value)
+
+
+_YES = frozenset(("yes", "y", "true", "1"))
+_NO = frozenset(("no", "n", "false", "0"))
+
+
+def read_flag(value: object) -> bool | None:
+    """A yes/no cell (Published, Provisional); blank means the format's default."""
+    if isinstance(value, bool):
+        return value
+    text = _words(value)
+    if text is None:
+        return None
+    word = text.strip().casefold()
+    if word in _YES:
+        return True
+    if word in _NO:
+        return False
+    raise BadValue(f"'{text.strip()}' is not yes or no: write yes or no (blank for the default)")
+
+
 # --------------------------------------------------------------------------- vocabularies
 
 
@@ -186,6 +239,61 @@ def read_area_kind(value: object) -> str | None:
 
 
 # --------------------------------------------------------------------------- lists in one cell
+
+
+def one_or_more(entries: Sequence[str]) -> OneOrMore | None:
+    """One entry as text, several as a list, none as None."""
+    if not entries:
+        return None
+    return entries[0] if len(entries) == 1 else list(entries)
+
+
+def read_entries(value: object) -> OneOrMore | None:
+    """A Lead or Partner cell of export's layout: one entry per line, each exactly
+    as written (a joint lead); a cell of one line is one entry, as text."""
+    text = read_text(value)
+    if text is None:
+        return None
+    if ENTRY_SEPARATOR not in text:
+        return text
+    return one_or_more([line for line in text.split(ENTRY_SEPARATOR) if line])
+
+
+_POST_SEPARATOR = re.compile(r"\r\n|[\n;]")
+
+
+def read_posts(value: object) -> OneOrMore | None:
+    """A tracker's Lead or Partner cell: posts one per line or separated by ';'
+    (bullets and spaces around them removed); several posts are a joint lead."""
+    text = read_text(value)
+    if text is None:
+        return None
+    posts = [_BULLET.sub("", part).strip() for part in _POST_SEPARATOR.split(text)]
+    return one_or_more([post for post in posts if post])
+
+
+_ID_SEPARATOR = re.compile(r"[,;\n]")
+
+
+def read_ids(value: object) -> list[str]:
+    """A cell of ids (an indicator's areas or actions): separated by commas,
+    semicolons or line breaks, spaces around them ignored."""
+    text = read_text(value)
+    if text is None:
+        return []
+    return [ident for part in _ID_SEPARATOR.split(text) if (ident := part.strip())]
+
+
+def entries_text(value: OneOrMore | None) -> str | None:
+    """A one-or-more field as its cell: the entries one per line."""
+    if value is None:
+        return None
+    return value if isinstance(value, str) else ENTRY_SEPARATOR.join(value)
+
+
+def ids_text(ids: Sequence[str]) -> str | None:
+    return ID_SEPARATOR.join(ids) or None
+
 
 _BULLET = re.compile(r"^\s*(?:[•●◦▪‣∙*–—-]|\d{1,2}[.)])\s+")
 
@@ -258,6 +366,18 @@ def bullets(items: Iterable[str]) -> str:
     return "\n".join(f"• {item}" for item in items)
 
 
+def evidence_line(item: str | EvidenceData) -> str:
+    """Evidence as the readable copy shows it: text, or 'title (kind, date) link'."""
+    if isinstance(item, str):
+        return item
+    about = [part for part in (item.get("kind"), item.get("date")) if part is not None]
+    line = item.get("title", "")
+    if about:
+        line += " (" + ", ".join(uk(a) if isinstance(a, date) else a for a in about) + ")"
+    link = item.get("link")
+    return f"{line} <{link}>" if link else line
+
+
 def updates_text(updates: Iterable[UpdateData]) -> str:
     return "\n".join(
         f"{uk(u['date'])}{' (' + u['rag'] + ')' if u.get('rag') else ''}: {u['note']}"
@@ -291,7 +411,10 @@ def action_copies(action: ActionData) -> dict[str, tuple[str, str]]:
     """The Actions sheet's readable copies of an action's lists: field -> (text, sheet)."""
     return {
         "measures": (copy_text(bullets(action.get("measures", ())), MEASURES), MEASURES),
-        "evidence": (copy_text(bullets(action.get("evidence", ())), EVIDENCE), EVIDENCE),
+        "evidence": (
+            copy_text(bullets(map(evidence_line, action.get("evidence", ()))), EVIDENCE),
+            EVIDENCE,
+        ),
         "rescheduled": (
             copy_text(rescheduled_text(action.get("rescheduled", ())), RESCHEDULED),
             RESCHEDULED,

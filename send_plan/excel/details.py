@@ -96,7 +96,7 @@ def read_mapped_details(ctx: ReadContext) -> PlanInfo:
             info[fld] = read
             ctx.places.add(("plan", fld), where)
     details = _with_options(ctx, info)
-    needed = ("id", "local_area", "kind", "start", "end")
+    needed = ("id", "local_area", "kind", "start")  # a plan may have no end
     missing = [PLAN_OPTIONS[f] for f in needed if f not in details]
     if missing:
         raise UsageError(

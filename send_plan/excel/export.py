@@ -1,10 +1,12 @@
 """Export: a plan as a workbook colleagues can use at once.
 
 One Actions sheet (a row per action, with readable copies of its lists), one
-sheet per list and a Plan sheet of details, each with a bold frozen header row,
-filters, widths and row heights that fit, drop-down lists for the vocabularies
-and RAG cells coloured by their value. Text is written as text, never as a
-formula, and escaped so that it reads back exactly.
+sheet per list, the indicators' sheets and a Plan sheet of details, each with a
+bold frozen header row, filters, widths and row heights that fit, drop-down
+lists for the vocabularies and RAG cells coloured by their value. Text is
+written as text, never as a formula, and escaped so that it reads back exactly;
+what a cell cannot give back exactly (a post with a line break in a Lead cell,
+a figure with more digits than a cell keeps) is refused, never changed.
 
 openpyxl is imported inside the functions that write, never at import time.
 """
@@ -12,19 +14,22 @@ openpyxl is imported inside the functions that write, never at import time.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, cast
 
 from send_plan.errors import UsageError
-from send_plan.excel.cells import action_copies, escape
-from send_plan.excel.data import ActionData, PlanData, PlanInfo, get_field
+from send_plan.excel.cells import action_copies, entries_text, escape
+from send_plan.excel.data import ActionData, OneOrMore, PlanData, PlanInfo, get_field
+from send_plan.excel.indicators import INDICATOR_CHOICES, indicator_rows
 from send_plan.excel.layout import (
     ACCOUNTABLE,
     ACTION_COLUMNS,
     ACTION_KEYS,
     ACTIONS,
+    AREA_UPDATES,
     AREAS,
     BOARD_MEETINGS,
     CELL_LIMIT,
@@ -33,8 +38,10 @@ from send_plan.excel.layout import (
     COMPUTED_MARK,
     DARK_FILLS,
     DATE_FORMAT,
+    ENTRY_SEPARATOR,
     EVIDENCE,
     HEADER_FILL,
+    JUDGEMENTS,
     LINE_HEIGHT,
     LIST_FIELDS,
     LIST_ROW_LINES,
@@ -54,7 +61,7 @@ from send_plan.excel.layout import (
 )
 from send_plan.excel.places import column_letter
 from send_plan.render.labels import RAG_FILL
-from send_plan.vocab import ActionStatus, AreaKind, Rag
+from send_plan.vocab import ActionStatus, AreaKind, Judgement, Rag
 from send_plan.yamlout import plan_data
 
 if TYPE_CHECKING:
@@ -145,6 +152,11 @@ class SheetWriter:
                 target.alignment = self.wrap
                 self.texts.setdefault(self.rows, []).append((col, raw))
             return longest
+        if isinstance(raw, float) and not (math.isfinite(raw) and float(f"{raw:.16g}") == raw):
+            raise UsageError(
+                f"{what}: the figure {raw!r} has more digits than a workbook cell keeps "
+                "(16 significant digits): round it in the plan file"
+            )
         target.value = raw
         if isinstance(raw, date):
             target.number_format = DATE_FORMAT
@@ -254,11 +266,26 @@ def export_workbook(
     return out.getvalue()
 
 
+def _entries(value: OneOrMore | None, what: str, heading: str) -> str | None:
+    """A Lead or Partner cell: one entry per line; an entry that holds a line break
+    would come back as two, so it is refused."""
+    for entry in [value] if isinstance(value, str) else value or ():
+        if ENTRY_SEPARATOR in entry:
+            raise UsageError(
+                f"{what}: the {heading} {entry!r} holds a line break, and a {heading} cell "
+                "gives one entry per line (a joint lead): write it on one line"
+            )
+    return entries_text(value)
+
+
 def _action_row(area_id: str, area_title: str | None, action: ActionData) -> list[object]:
+    what = f"action {action['id']}"
     values: dict[str, object] = {
         "area": area_id,
         "area_title": area_title,
         **{f: get_field(action, f) for f in ACTION_KEYS if f not in LIST_FIELDS},
+        "lead": _entries(action.get("lead"), what, "lead"),
+        "partner": _entries(action.get("partner"), what, "partner"),
         "rag": _rag_cell(action.get("rag")),
         **{f: text for f, (text, _) in action_copies(action).items()},
     }
@@ -302,7 +329,11 @@ def _list_rows(data: PlanData) -> dict[str, list[list[object]]]:
     info = data["plan"]
     rows: dict[str, list[list[object]]] = {t: [] for t in (*LIST_SHEETS, *PLAN_LIST_SHEETS)}
     for area in data["areas"]:
-        rows[AREAS].append([area["id"], area["kind"], area.get("title")])
+        rows[AREAS].append([area.get(f) for f in PLAN_LIST_SHEETS[AREAS]])
+        rows[AREA_UPDATES].extend(
+            [area["id"], u["date"], _rag_cell(u.get("rag")), u["note"], u.get("next_steps")]
+            for u in area.get("updates", ())
+        )
         for action in area.get("actions", ()):
             ident = action["id"]
             for u in action.get("updates", ()):
@@ -312,14 +343,25 @@ def _list_rows(data: PlanData) -> dict[str, list[list[object]]]:
                     [ident, r["on"], r["from"], r["to"], r["reason"], r.get("approved_by")]
                 )
             rows[MEASURES].extend([ident, m] for m in action.get("measures", ()))
-            rows[EVIDENCE].extend([ident, e] for e in action.get("evidence", ()))
+            rows[EVIDENCE].extend(
+                [ident, e]
+                if isinstance(e, str)
+                else [ident, e.get("title"), e.get("date"), e.get("kind"), e.get("link")]
+                for e in action.get("evidence", ())
+            )
     rows[PARTNERS] = [[k, v] for k, v in data.get("partners", {}).items()]
     rows[ACCOUNTABLE] = [[a["role"], a.get("partner")] for a in info.get("accountable", ())]
     rows[BOARD_MEETINGS] = [[d] for d in info.get("board_meetings", ())]
+    reviews = data.get("reviews", ())
     rows[REVIEWS] = [
-        [r["date"], r["by"], _rag_cell(r["rating"]), r.get("summary")]
-        for r in data.get("reviews", ())
+        [r["date"], r["by"], _rag_cell(r.get("rating")), r.get("summary")] for r in reviews
     ]
+    rows[JUDGEMENTS] = [
+        [r["date"], r["by"], j["area"], j["judgement"], j.get("note")]
+        for r in reviews
+        for j in r.get("areas", ())
+    ]
+    rows.update(indicator_rows(data))
     return rows
 
 
@@ -327,8 +369,11 @@ def _export_lists(sheets: Mapping[str, Worksheet], data: PlanData) -> None:
     rows = _list_rows(data)
     choices: dict[str, dict[str, list[str]]] = {
         AREAS: {"Kind": [k.value for k in AreaKind]},
+        AREA_UPDATES: {"RAG": [r.value for r in Rag]},
         UPDATES: {"RAG": [r.value for r in Rag]},
         REVIEWS: {"Rating": [r.value for r in Rag]},
+        JUDGEMENTS: {"Judgement": [j.value for j in Judgement]},
+        **INDICATOR_CHOICES,
     }
     for title, columns in (*LIST_SHEETS.items(), *PLAN_LIST_SHEETS.items()):
         writer = SheetWriter(sheets[title], list(columns.values()), max_lines=LIST_ROW_LINES)

@@ -22,12 +22,19 @@ PARTNERS = "Partners"
 ACCOUNTABLE = "Accountable"
 BOARD_MEETINGS = "Board meetings"
 REVIEWS = "Reviews"
+AREA_UPDATES = "Area updates"
+JUDGEMENTS = "Judgements"
+INDICATORS = "Indicators"
+INDICATOR_VALUES = "Indicator values"
+INDICATOR_TARGETS = "Indicator targets"
+INDICATOR_COMPARATORS = "Indicator comparators"
 
 #: Sheets of a workbook written by export, in their order (Actions first).
 SHEETS = (
     ACTIONS,
     PLAN,
     AREAS,
+    AREA_UPDATES,
     UPDATES,
     RESCHEDULED,
     MEASURES,
@@ -36,6 +43,23 @@ SHEETS = (
     ACCOUNTABLE,
     BOARD_MEETINGS,
     REVIEWS,
+    JUDGEMENTS,
+    INDICATORS,
+    INDICATOR_VALUES,
+    INDICATOR_TARGETS,
+    INDICATOR_COMPARATORS,
+)
+#: Sheets added to the layout after the first: a workbook written before them
+#: still imports (a note says the sheet was read as empty).
+LATER_SHEETS = frozenset(
+    (
+        AREA_UPDATES,
+        JUDGEMENTS,
+        INDICATORS,
+        INDICATOR_VALUES,
+        INDICATOR_TARGETS,
+        INDICATOR_COMPARATORS,
+    )
 )
 
 #: The Actions sheet: plan field -> column heading, in column order.
@@ -46,6 +70,7 @@ ACTION_COLUMNS: dict[str, str] = {
     "title": "Title",
     "lead": "Lead",
     "partner": "Partner",
+    "sro": "SRO",
     "delivery_plan": "Delivery plan",
     "start": "Start",
     "due": "Due",
@@ -76,8 +101,22 @@ COMPUTED_COLUMNS = {
     "late_start": f"Late start {COMPUTED_MARK}",
 }
 
-#: Fields a tracker mapping must name a column for.
-REQUIRED_COLUMNS = ("id", "lead", "due", "status")
+#: Columns added to export's sheets after the first layout, by sheet: a workbook
+#: written before them still imports.
+LATER_COLUMNS: dict[str, tuple[str, ...]] = {
+    ACTIONS: ("sro",),
+    AREAS: ("description", "impact"),
+    EVIDENCE: ("date", "kind", "link"),
+}
+
+#: Fields a tracker mapping must name a column for (without an id column, import
+#: generates the ids).
+REQUIRED_COLUMNS = ("lead", "due", "status")
+
+#: One cell, several entries: a joint lead or partner has one entry per line.
+ENTRY_SEPARATOR = "\n"
+#: One cell, several ids (an indicator's areas and actions).
+ID_SEPARATOR = ", "
 
 #: The Plan sheet's rows: field -> label in column A.
 PLAN_FIELDS: dict[str, str] = {
@@ -105,14 +144,75 @@ LIST_SHEETS: dict[str, dict[str, str]] = {
         "approved_by": "Approved by",
     },
     MEASURES: {"action": "Action", "text": "Measure"},
-    EVIDENCE: {"action": "Action", "text": "Evidence"},
+    #: Evidence as text has the Evidence cell alone; with a date, kind or link it
+    #: is a dated item whose title is the Evidence cell.
+    EVIDENCE: {
+        "action": "Action",
+        "text": "Evidence",
+        "date": "Date",
+        "kind": "Kind",
+        "link": "Link",
+    },
 }
 PLAN_LIST_SHEETS: dict[str, dict[str, str]] = {
-    AREAS: {"id": "ID", "kind": "Kind", "title": "Title"},
+    AREAS: {
+        "id": "ID",
+        "kind": "Kind",
+        "title": "Title",
+        "description": "Description",
+        "impact": "Impact",
+    },
+    AREA_UPDATES: {
+        "area": "Area",
+        "date": "Date",
+        "rag": "RAG",
+        "note": "Note",
+        "next_steps": "Next steps",
+    },
     PARTNERS: {"id": "ID", "name": "Name"},
     ACCOUNTABLE: {"role": "Role", "partner": "Partner"},
     BOARD_MEETINGS: {"date": "Date"},
     REVIEWS: {"date": "Date", "by": "By", "rating": "Rating", "summary": "Summary"},
+    #: A review's judgement of one area; the review is the one on the Reviews
+    #: sheet with that date (and, when two share a date, that By).
+    JUDGEMENTS: {
+        "review_date": "Review date",
+        "review_by": "Review by",
+        "area": "Area",
+        "judgement": "Judgement",
+        "note": "Note",
+    },
+    INDICATORS: {
+        "id": "ID",
+        "title": "Title",
+        "unit": "Unit",
+        "polarity": "Polarity",
+        "frequency": "Frequency",
+        "tolerance": "Tolerance",
+        "baseline_date": "Baseline date",
+        "baseline_value": "Baseline value",
+        "owner": "Owner",
+        "partner": "Partner",
+        "areas": "Areas",
+        "actions": "Actions",
+        "definition": "Definition",
+        "source": "Source",
+        "published": "Published",
+    },
+    INDICATOR_VALUES: {
+        "indicator": "Indicator",
+        "date": "Date",
+        "value": "Value",
+        "provisional": "Provisional",
+        "note": "Note",
+    },
+    INDICATOR_TARGETS: {"indicator": "Indicator", "by": "By", "value": "Value"},
+    INDICATOR_COMPARATORS: {
+        "indicator": "Indicator",
+        "name": "Name",
+        "date": "Date",
+        "value": "Value",
+    },
 }
 
 #: The plan details the command line may give, with the option that gives each.
@@ -129,7 +229,7 @@ PLAN_OPTIONS = {
 PLAN_KEYS = (*PLAN_FIELDS, "board_meetings", "accountable")
 #: The action's keys in the format's order, as the model declares them.
 ACTION_KEYS = tuple(f.alias or name for name, f in Action.model_fields.items())
-AREA_KEYS = ("id", "kind", "title")
+AREA_KEYS = ("id", "kind", "title", "description", "impact", "updates")
 #: What a column mapping may name for a tracker's Actions sheet: the area's
 #: fields, and every field of an action but its deadline changes (a tracker has
 #: the first and the current deadline, not their history).
@@ -146,7 +246,7 @@ MAX_UNPACKED_BYTES = 256 * 1024 * 1024
 #: cells use RAG_FILL.
 STATE_FILL = {state: POSITION_FILL[state] for state in STATE}
 #: RAG fills dark enough to need white text.
-DARK_FILLS = frozenset({"red"})
+DARK_FILLS = frozenset({"red", "blue"})
 HEADER_FILL = "DDEBF7"
 COMPUTED_FILL = "EDEDED"
 #: Column widths stop here (characters); longer text wraps.

@@ -1,10 +1,13 @@
 """Reading a workbook that send-plan export wrote (perhaps edited since).
 
 The Plan sheet gives the details; the Partners, Accountable, Board meetings,
-Reviews and Areas sheets give the plan's lists; the Actions sheet gives one
-action a row; the Updates, Rescheduled, Measures and Evidence sheets give each
-action's lists, a row per entry naming its action. The Actions sheet's readable
-copies of those lists are not read: they must agree with their sheets, or be
+Reviews and Areas sheets give the plan's lists, with each review's judgements
+of areas on the Judgements sheet and each area's updates on the Area updates
+sheet; the Actions sheet gives one action a row; the Updates, Rescheduled,
+Measures and Evidence sheets give each action's lists, a row per entry naming
+its action; the Indicators sheets give the indicators
+(:mod:`send_plan.excel.indicators`). The Actions sheet's readable copies of
+the action's lists are not read: they must agree with their sheets, or be
 blank, so that an edit made in the wrong place is never lost unnoticed.
 """
 
@@ -21,27 +24,36 @@ from send_plan.excel.cells import (
     read_date,
     read_id,
     read_text,
+    read_vocabulary,
     same_copy,
 )
 from send_plan.excel.data import (
     AccountableData,
     ActionData,
     AreaData,
+    AreaUpdateData,
+    EvidenceData,
+    JudgementData,
     RescheduledData,
     ReviewData,
     UpdateData,
 )
+from send_plan.excel.dates import uk
 from send_plan.excel.details import read_plan_sheet
+from send_plan.excel.indicators import read_indicators
 from send_plan.excel.layout import (
     ACCOUNTABLE,
     ACTION_COLUMNS,
     ACTIONS,
     AREA_KEYS,
+    AREA_UPDATES,
     AREAS,
     BOARD_MEETINGS,
     COMPUTED_COLUMNS,
     COPY_COLUMNS,
     EVIDENCE,
+    JUDGEMENTS,
+    LATER_COLUMNS,
     LIST_SHEETS,
     MEASURES,
     PARTNERS,
@@ -53,6 +65,7 @@ from send_plan.excel.layout import (
 from send_plan.excel.places import CellRef, KeyPath
 from send_plan.excel.rows import ActionRow, AreaIn, PlanParts, ReadContext, Reader, Row, ordered
 from send_plan.excel.workbook import Header, NoHeader, find_header, header_error
+from send_plan.vocab import Judgement
 
 
 def read_export(ctx: ReadContext, sheet: str | None) -> PlanParts:
@@ -66,22 +79,26 @@ def read_export(ctx: ReadContext, sheet: str | None) -> PlanParts:
     if accountable:
         info["accountable"] = accountable
     reviews = _reviews(ctx)
+    _judgements(ctx, reviews)
     areas = _areas(ctx)
+    _area_updates(ctx, areas)
+    indicators = read_indicators(ctx)
     name = sheet or ctx.mapping.sheet or ACTIONS
     actions_sheet = ctx.book.find(name)
     if actions_sheet is None:
         raise ctx.no_sheet(name)
     wanted = {**ACTION_COLUMNS, **ctx.mapping.columns}
+    optional = (*COPY_COLUMNS, *LATER_COLUMNS[ACTIONS])
     try:
         header = find_header(
-            actions_sheet, wanted, optional=COPY_COLUMNS, quiet=COMPUTED_COLUMNS.values()
+            actions_sheet, wanted, optional=optional, quiet=COMPUTED_COLUMNS.values()
         )
     except NoHeader as err:
-        raise header_error(err, wanted, COPY_COLUMNS) from None
+        raise header_error(err, wanted, optional) from None
     rows = read_actions(ctx, header, tracker=False)
     _attach_lists(ctx, rows)
     _into_areas(ctx, header, rows, areas)
-    return PlanParts(info, partners, reviews, areas)
+    return PlanParts(info, partners, reviews, areas, indicators)
 
 
 def _register(ctx: ReadContext, key_path: KeyPath, row: Row) -> None:
@@ -145,6 +162,57 @@ def _reviews(ctx: ReadContext) -> list[ReviewData]:
     return out
 
 
+def _judgement(value: object) -> str | None:
+    return read_vocabulary(value, [j.value for j in Judgement], "judgement")
+
+
+def _judgements(ctx: ReadContext, reviews: list[ReviewData]) -> None:
+    """Each judgement of an area, into the review its row names by date (and By)."""
+    readers: dict[str, Reader] = {
+        "review_date": read_date,
+        "area": read_id,
+        "judgement": _judgement,
+    }
+    for entry in ctx.table(JUDGEMENTS, readers):
+        k = _review_of(ctx, entry, reviews)
+        if k is None:
+            continue
+        items = reviews[k].setdefault("areas", [])
+        at = ("reviews", k, "areas", len(items))
+        items.append(ordered(entry.values, ("area", "judgement", "note"), JudgementData))
+        ctx.places.add(at, entry.cell)
+        for f, where in entry.cells.items():
+            if not f.startswith("review_"):
+                ctx.places.add((*at, f), where)
+
+
+def _review_of(ctx: ReadContext, entry: Row, reviews: Sequence[ReviewData]) -> int | None:
+    """The review a Judgements row names: the one of that date, or, when several
+    share the date, the one of that date and By. None (a problem) when there is none."""
+    if ctx.log.row_is_bad(entry.cell):
+        return None  # the date cell's own problem explains it
+    day = entry.values.get("review_date")
+    if not isinstance(day, date):
+        ctx.log.bad(entry.cell, "this row names no review: give the review's date")
+        return None
+    same_day = [k for k, r in enumerate(reviews) if r.get("date") == day]
+    if len(same_day) > 1:
+        by = entry.values.get("review_by")
+        wanted = by.strip().casefold() if isinstance(by, str) else None
+        same_day = [k for k in same_day if reviews[k].get("by", "").strip().casefold() == wanted]
+        if len(same_day) != 1:
+            ctx.log.bad(
+                entry.cell,
+                f"more than one review on the {REVIEWS} sheet is dated {uk(day)}: give the "
+                "By of the one this judgement belongs to, as written there",
+            )
+            return None
+    if not same_day:
+        ctx.log.bad(entry.cell, f"no review dated {uk(day)} on the {REVIEWS} sheet")
+        return None
+    return same_day[0]
+
+
 def _areas(ctx: ReadContext) -> list[AreaIn]:
     out: list[AreaIn] = []
     first: dict[str, int] = {}
@@ -155,6 +223,29 @@ def _areas(ctx: ReadContext) -> list[AreaIn]:
             area = ordered(row.values, AREA_KEYS, AreaData)
             out.append(AreaIn(area, row.cell, row.cells))
     return out
+
+
+def _area_updates(ctx: ReadContext, areas: Sequence[AreaIn]) -> None:
+    """The partnership's updates on each area, into the area each row names."""
+    by_id = {a.area["id"]: a for a in areas if "id" in a.area}
+    readers: dict[str, Reader] = {"area": read_id, "date": read_date, "rag": ctx.readers.rag}
+    for entry in ctx.table(AREA_UPDATES, readers):
+        ident = entry.values.pop("area", None)
+        entry.cells.pop("area", None)
+        area = by_id.get(cast(str, ident)) if ident is not None else None  # read as an ID
+        if area is None:
+            ctx.log.bad(
+                entry.cell,
+                f"no area '{ident}' on the {AREAS} sheet"
+                if ident is not None
+                else "this row names no area: give the area's ID",
+            )
+            continue
+        items = area.area.setdefault("updates", [])
+        at = ("updates", len(items))
+        items.append(ordered(entry.values, ("date", "rag", "note", "next_steps"), AreaUpdateData))
+        area.places[at] = entry.cell
+        area.places.update({(*at, f): where for f, where in entry.cells.items()})
 
 
 #: The list sheets' readers; the first column names the action.
@@ -200,7 +291,17 @@ def _attach(ctx: ReadContext, title: str, entry: Row, row: ActionRow) -> None:
     target = _TARGET[title]
     items = _list_of(row.action, target)
     k = len(items)
-    if title in (MEASURES, EVIDENCE):
+    if not k:  # a finding about the whole list lands on its first row
+        row.places[(target,)] = entry.cell
+    dated = [f for f in ("date", "kind", "link") if f in entry.values]
+    if title == EVIDENCE and dated:  # evidence with a date, kind or link: an item
+        item: dict[str, object] = {"title": entry.values.get("text")}
+        item.update({f: entry.values[f] for f in dated})
+        items.append(ordered(item, ("title", "date", "link", "kind"), EvidenceData))
+        row.places[(target, k)] = entry.cell
+        for f, where in entry.cells.items():
+            row.places[(target, k, "title" if f == "text" else f)] = where
+    elif title in (MEASURES, EVIDENCE):
         if "text" not in entry.values:
             ident = row.action.get("id")
             ctx.log.bad(entry.cell, f"this row gives action {ident} no {title.lower()}")

@@ -19,16 +19,35 @@ from datetime import date
 from typing import TypeVar, cast
 
 from send_plan.errors import UsageError
-from send_plan.excel.cells import is_empty, read_id, read_rag, read_status, read_text, read_updates
+from send_plan.excel.cells import (
+    is_empty,
+    one_or_more,
+    read_entries,
+    read_id,
+    read_posts,
+    read_rag,
+    read_status,
+    read_text,
+    read_updates,
+)
 from send_plan.excel.data import (
     ActionData,
     AreaData,
     FieldValue,
+    IndicatorData,
+    OneOrMore,
     PlanInfo,
     ReviewData,
     UpdateData,
 )
-from send_plan.excel.layout import ACTIONS, LIST_SHEETS, PLAN_LIST_SHEETS, SHEETS
+from send_plan.excel.layout import (
+    ACTIONS,
+    LATER_COLUMNS,
+    LATER_SHEETS,
+    LIST_SHEETS,
+    PLAN_LIST_SHEETS,
+    SHEETS,
+)
 from send_plan.excel.mapping import ColumnMap
 from send_plan.excel.places import BadValue, CellRef, KeyPath, Places, ProblemLog, column_letter
 from send_plan.excel.workbook import Book, Header, NoHeader, Sheet, find_header, header_error
@@ -61,12 +80,14 @@ class ActionRow:
 
 @dataclass
 class AreaIn:
-    """An area, where it was read, and the actions read into it."""
+    """An area, where it was read, and the actions read into it; ``places`` are
+    those of its lists (its updates), relative to the area."""
 
     area: AreaData
     cell: CellRef | None
     cells: dict[str, CellRef]
     actions: list[ActionRow] = field(default_factory=list)
+    places: dict[KeyPath, CellRef] = field(default_factory=dict)
 
 
 @dataclass
@@ -77,6 +98,7 @@ class PlanParts:
     partners: Mapping[str, str | None]
     reviews: list[ReviewData]
     areas: list[AreaIn]
+    indicators: list[IndicatorData] = field(default_factory=list)
 
 
 Shape = TypeVar("Shape", bound=Mapping[str, object])
@@ -111,6 +133,19 @@ class FieldReaders:
             return ident
         by_name = {_name_key(n): k for k, n in self.mapping.partners.items()}
         return by_name.get(ident.casefold(), ident)
+
+    def partners(self, value: object) -> OneOrMore | None:
+        """A Partner cell of export's layout: one partner per line (a joint action)."""
+        return self._keys(read_entries(value))
+
+    def tracker_partners(self, value: object) -> OneOrMore | None:
+        """A tracker's Partner cell: partners one per line or separated by ';'."""
+        return self._keys(read_posts(value))
+
+    def _keys(self, entries: OneOrMore | None) -> OneOrMore | None:
+        if entries is None or isinstance(entries, str):
+            return self.partner(entries)
+        return one_or_more([k for e in entries if (k := self.partner(e)) is not None])
 
     def updates(self, value: object) -> list[UpdateData]:
         return read_updates(value, self.mapping.rags, self.mapping.update_date)
@@ -173,13 +208,21 @@ class ReadContext:
         return UsageError(f"{self.book.name}: no sheet '{title}' (sheets: {sheets})")
 
     def table(self, title: str, readers: Mapping[str, Reader] | None = None) -> list[Row]:
-        """The non-blank rows of one of export's list sheets."""
+        """The non-blank rows of one of export's list sheets.
+
+        A sheet or column that export's layout gained later may be missing (a
+        workbook written before it): the sheet reads as empty, with a note.
+        """
         columns = LIST_SHEETS.get(title) or PLAN_LIST_SHEETS[title]
+        if title in LATER_SHEETS and self.book.find(title) is None:
+            self.log.note(f"no sheet '{title}' (a workbook from an earlier send-plan): none read")
+            return []
         sheet = self.need_sheet(title)
+        optional = LATER_COLUMNS.get(title, ())
         try:
-            header = find_header(sheet, columns)
+            header = find_header(sheet, columns, optional=optional)
         except NoHeader as err:
-            raise header_error(err, columns) from None
+            raise header_error(err, columns, optional) from None
         self.report_ignored(header)
         rows = []
         for r in range(header.row + 1, sheet.max_row + 1):

@@ -5,10 +5,13 @@ A tracker is one table of actions, its headings named by the mapping file's
 ``--sheet``) names, else of the Actions sheet, else of the first sheet that has
 them. The plan's details come from the mapping file and the options; areas come
 from an area column (with its title and kind columns) or the mapping's default.
+A tracker with no ID column gets ids from each action's area and its place in
+that area (``SW3.1``, ``SW3.2``), and a note says how many were generated.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from send_plan.errors import UsageError
@@ -34,7 +37,10 @@ def read_tracker(ctx: ReadContext, sheet_name: str | None) -> PlanParts:
     info = read_mapped_details(ctx)
     header = _tracker_header(ctx, sheet_name or mapping.sheet, mapping.columns)
     rows = read_actions(ctx, header, tracker=True)
-    return PlanParts(info, dict(mapping.partners), [], _areas(ctx, rows))
+    areas = _areas(ctx, rows)
+    if "id" not in header.cols:
+        _generate_ids(ctx, areas)
+    return PlanParts(info, dict(mapping.partners), [], areas)
 
 
 def _tracker_header(ctx: ReadContext, sheet_name: str | None, wanted: Mapping[str, str]) -> Header:
@@ -103,3 +109,25 @@ def _new_area(row: ActionRow, key: str | None, default: Mapping[str, str | None]
         area["title"] = title
     cells = {f.removeprefix("area_"): where for f, (_, where) in fields.items()}
     return AreaIn(area, row.places.get(("area",), row.cell), cells)
+
+
+_NOT_IN_AN_ID = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _generate_ids(ctx: ReadContext, areas: Sequence[AreaIn]) -> None:
+    """Ids for a tracker that has none: the area's id, a dot and a running number
+    (characters an action id cannot hold become '-')."""
+    made: list[str] = []
+    for area in areas:
+        prefix = _NOT_IN_AN_ID.sub("-", area.area.get("id", "")).strip("-._")
+        for n, row in enumerate(area.actions, start=1):
+            ident = f"{prefix}.{n}" if prefix else str(n)
+            row.action = {"id": ident, **row.action}
+            made.append(ident)
+    if made:
+        shown = ", ".join(made[:3]) + (", ..." if len(made) > 3 else "")
+        plural = "s were" if len(made) != 1 else " was"
+        ctx.log.note(
+            f"the mapping names no column for id, so {len(made)} action ID{plural} "
+            f"generated from each action's area and its place in it ({shown})"
+        )
