@@ -51,11 +51,14 @@ def site(
 
     given = plan_paths(paths)
     check_target(output, force=force, keep=given)  # refuse before any work
-    from send_plan.site.pages import build_site
-    from send_plan.validation import require_valid
+    from send_plan.site.painter import Painter
 
-    result = require_valid(given)
-    files = build_site(result.portfolio, day, templates=templates)
+    with Painter() as painter:  # imports matplotlib in a second process meanwhile
+        from send_plan.site.pages import build_site
+        from send_plan.validation import require_valid
+
+        result = require_valid(given)
+        files = build_site(result.portfolio, day, templates=templates, painter=painter)
     write_folder(output, files, force=force, keep=given)
     pages = sum(1 for name in files if name.endswith(".html"))
     say(f"wrote {pages} pages and {len(files) - pages} other files to {output}")

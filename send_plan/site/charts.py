@@ -30,16 +30,16 @@ AREAS_WIDTH_IN = 7.0
 AREAS_MARGINS_IN = (0.25, 1.45)  # above the bars; below them, for the axis and legend
 #: Above this many areas the counts are not written on the bars (the table has them).
 LABEL_AREAS = 20
-TREND_SIZE_IN = (6.0, 3.2)
+TREND_SIZE_IN = (6.0, 2.6)
 TRAJECTORY_COLOUR = "#505a5f"
 
 
 def _figure(width: float, height: float) -> Any:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(width, height), dpi=100)
-    FigureCanvasAgg(fig)
+    FigureCanvasSVG(fig)
     return fig
 
 
@@ -105,8 +105,7 @@ def areas_chart(labels: Sequence[str], counts: Sequence[dict[str, int]]) -> byte
                 if v and n <= LABEL_AREAS and v >= widest * 0.06:
                     ax.text(
                         x + v / 2, y, str(v), ha="center", va="center", fontsize=10,
-                        fontweight="bold", color=ink,
-                        bbox={"boxstyle": "square,pad=0.1", "facecolor": fill, "linewidth": 0},
+                        fontweight="bold", color=ink, backgroundcolor=fill,
                     )  # fmt: skip
             left = [a + b for a, b in zip(left, values, strict=True)]
         ax.set_yticks(list(rows), list(labels))
@@ -128,6 +127,28 @@ def areas_chart(labels: Sequence[str], counts: Sequence[dict[str, int]]) -> byte
         return _svg(fig)
 
 
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def month_ticks(first: date, last: date, most: int = 6) -> list[tuple[int, str]]:
+    """Ticks on the first of a month, every 1, 2, 3, 6 or 12 months, at most
+    ``most`` of them: (day ordinal, 'Jul 2019'). English month names whatever
+    the locale, so that the bytes never depend on the machine."""
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    step = next((s for s in (1, 2, 3, 6, 12, 24) if months / s <= most), 60)
+    index = first.year * 12 + first.month - 1
+    index += -index % step  # the first multiple of the step on or after the start
+    ticks = []
+    while True:
+        day = date(index // 12, index % 12 + 1, 1)
+        if day > last:
+            break
+        if day >= first:
+            ticks.append((day.toordinal(), f"{MONTHS[day.month - 1]} {day.year}"))
+        index += step
+    return ticks
+
+
 def trend_chart(
     values: Sequence[tuple[date, float, bool]],
     trajectory: Sequence[tuple[date, float]],
@@ -135,19 +156,19 @@ def trend_chart(
     percent: bool,
 ) -> bytes:
     """An indicator's figures (solid, hollow where provisional) and the trajectory
-    to its targets (dashed)."""
+    to its targets (dashed). Ticks are placed here rather than by matplotlib's
+    date locators: the same picture at a quarter of the cost."""
     import matplotlib
-    from matplotlib import dates as mdates
-    from matplotlib.ticker import PercentFormatter
 
     width, height = TREND_SIZE_IN
+    days = [d for d, _, _ in values] + [d for d, _ in trajectory]
     with matplotlib.rc_context(SVG_RC):
         fig = _figure(width, height)
         ax = fig.subplots()
-        fig.subplots_adjust(left=0.13, right=0.97, top=0.95, bottom=0.34)
+        fig.subplots_adjust(left=0.12, right=0.97, top=0.95, bottom=0.14)
         if trajectory:
             ax.plot(
-                [d for d, _ in trajectory],
+                [d.toordinal() for d, _ in trajectory],
                 [v for _, v in trajectory],
                 linestyle="--",
                 color=TRAJECTORY_COLOUR,
@@ -158,7 +179,7 @@ def trend_chart(
             )
         if values:
             ax.plot(
-                [d for d, _, _ in values],
+                [d.toordinal() for d, _, _ in values],
                 [v for _, v, _ in values],
                 color=VALUE_COLOUR,
                 marker="o",
@@ -169,7 +190,7 @@ def trend_chart(
             provisional = [(d, v) for d, v, p in values if p]
             if provisional:
                 ax.plot(
-                    [d for d, _ in provisional],
+                    [d.toordinal() for d, _ in provisional],
                     [v for _, v in provisional],
                     linestyle="none",
                     marker="o",
@@ -179,19 +200,22 @@ def trend_chart(
                     markeredgewidth=2,
                     label="Provisional figure",
                 )
-        locator = mdates.AutoDateLocator(minticks=3, maxticks=6)  # type: ignore[no-untyped-call]
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))  # type: ignore[no-untyped-call]
+        if days:
+            first, last = min(days), max(days)
+            pad = max(15, (last - first).days // 20)
+            ax.set_xlim(first.toordinal() - pad, last.toordinal() + pad)
+            ticks = month_ticks(first, last) or [(first.toordinal(), _month(first))]
+            ax.set_xticks([t for t, _ in ticks], [label for _, label in ticks])
         everything = [v for _, v, _ in values] + [v for _, v in trajectory]
         if percent:
             ax.set_ylim(0, 100)
-            ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+            ax.set_yticks(range(0, 101, 20), [f"{v}%" for v in range(0, 101, 20)])
         elif everything and min(everything) >= 0:
             ax.set_ylim(bottom=0, top=max(everything) * 1.1 or 1)
         ax.tick_params(labelsize=10)
-        ax.grid(axis="y", color="#dddddd", linewidth=0.6)
         ax.spines[["top", "right"]].set_visible(False)
-        ax.legend(
-            fontsize=10, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False
-        )
-        return _svg(fig)
+        return _svg(fig)  # the page's caption is the key: no legend to lay out
+
+
+def _month(day: date) -> str:
+    return f"{MONTHS[day.month - 1]} {day.year}"

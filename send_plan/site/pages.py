@@ -23,7 +23,8 @@ from send_plan.portfolio import Portfolio
 from send_plan.render.jinja import TemplateProblem, builtin_template, environment, render_in
 from send_plan.site.context import Site, area_page, glossary_page, index_page
 from send_plan.site.layout import GLOSSARY, INDEX, STYLESHEET
-from send_plan.site.plan import ChartJob, plan_page
+from send_plan.site.painter import Painter
+from send_plan.site.plan import plan_page
 
 #: The built-in site templates, and the stylesheet, as a council may replace them.
 TEMPLATES = (
@@ -73,18 +74,18 @@ class SiteLoader(BaseLoader):
         return self.read(template), self.shown(template), lambda: True
 
 
-def draw(job: ChartJob) -> bytes:
-    from send_plan.site import charts
-
-    if job.kind == "areas":
-        return charts.areas_chart(job.labels, job.counts)
-    return charts.trend_chart(job.values, job.trajectory, percent=job.percent)
-
-
 def build_site(
-    portfolio: Portfolio, as_of: date, *, templates: Path | None = None
+    portfolio: Portfolio,
+    as_of: date,
+    *,
+    templates: Path | None = None,
+    painter: Painter | None = None,
 ) -> dict[str, bytes]:
-    """Every file of the site, by its path inside the site folder, in sorted order."""
+    """Every file of the site, by its path inside the site folder, in sorted order.
+
+    Charts are drawn by ``painter`` (a second process, when the caller started
+    one early), else here."""
+    painter = painter or Painter(parallel=False)
     loader = SiteLoader(templates)
     env = environment(loader, autoescape=True)
     site = Site.of(portfolio, as_of)
@@ -96,18 +97,18 @@ def build_site(
 
     page(INDEX, "index.html.j2", index_page(site))
     page(GLOSSARY, "glossary.html.j2", glossary_page(site))
-    jobs: list[ChartJob] = []
+    charts: dict[str, Callable[[], bytes]] = {}
     for plan in site.plans:
         places = site.layout.plans[plan.id]
-        context, drawn = plan_page(site, plan)
+        context, jobs = plan_page(site, plan)
+        charts.update((job.path, painter.submit(job)) for job in jobs)
         page(places.page(), "plan.html.j2", context)
-        jobs.extend(drawn)
         for i, name in enumerate(places.area_files):
             page(places.page(name), "area.html.j2", area_page(site, plan, i))
     try:
         files[STYLESHEET] = loader.read(STYLESHEET).encode("utf-8")
     except TemplateNotFound:
         raise TemplateProblem(f"templates/site/{STYLESHEET}: not found") from None
-    for job in jobs:
-        files[job.path] = draw(job)
+    for path, chart in charts.items():
+        files[path] = chart()
     return dict(sorted(files.items()))

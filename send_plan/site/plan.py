@@ -132,12 +132,20 @@ def indicator_view(
             percent=unit is Unit.PERCENT,
         )
         what = "the figures so far" if known else "no figures yet"
-        line = ", and the trajectory to the target as a dashed line" if points else ""
+        line = ", and the trajectory to the target" if points else ""
+        key = [
+            *(
+                ["the solid blue line shows the figures (a hollow dot is provisional)"]
+                if known
+                else []
+            ),
+            *(["the dashed grey line shows the trajectory to the target"] if points else []),
+        ]
         chart = {
             "src": job.path,
             "alt": f"Line chart of {indicator.title}: {what}{line}.",
-            "caption": f"{indicator.title}: {plural(len(known), 'figure')} to "
-            f"{long_date(as_of)}. The figures are in the table below.",
+            "caption": f"{indicator.title}, {plural(len(known), 'figure')} to "
+            f"{long_date(as_of)}: {' and '.join(key)}. The figures are in the table below.",
             "width": TREND_SIZE[0],
             "height": TREND_SIZE[1],
         }
