@@ -140,7 +140,24 @@ def _stacked(
 
 
 def _warm() -> None:
-    """Import matplotlib in the worker while the main process reads the plans."""
+    """Import matplotlib in the worker while the main process reads the plans.
+
+    The worker also ends when the main process has ended without closing it (a
+    command that failed before it drew): else it would wait for work for ever,
+    holding open the main process's output, so that a caller reading it hangs.
+    """
+    import threading
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        import time
+
+        while os.getppid() == parent:
+            time.sleep(0.1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
     from matplotlib.backends import backend_agg  # noqa: F401
     from matplotlib.figure import Figure  # noqa: F401
 
