@@ -204,6 +204,34 @@ def cases(work: Path, repeat: int, history_commits: int) -> list[Row]:
         )
     )
 
+    # The progress site: on the example plans against status on them, and on the
+    # 10,000-action plan (it must finish, in under 1 GB).
+    examples = ROOT / "plans"
+    rows.append(
+        pair(
+            "site, example plans <= 3x status",
+            [*SEND_PLAN, "site", str(examples), "--as-of", "2019-11-19", "-o",
+             str(work / "site"), "--force"],
+            [*SEND_PLAN, "status", str(examples), "--as-of", "2019-11-19", "--no-history"],
+            3.0,
+            repeat,
+            "status",
+        )
+    )  # fmt: skip
+    site_big = [*SEND_PLAN, "site", str(big_file), "--as-of", "2020-06-01", "-o",
+                str(work / "site-big"), "--force"]  # fmt: skip
+    t = best(site_big, max(1, repeat // 2))
+    kb = peak_memory_kb(site_big)
+    rows.append(
+        Row(
+            "site, 10,000-action plan, peak memory < 1 GB",
+            f"{t.seconds:.2f} s, peak {kb / 1024:.0f} MB",
+            "-",
+            kb / 1024 / 1024,
+            1.0,
+        )
+    )
+
     # Board papers: Word on a 1,000-action plan against status on the same plan.
     thousand = work / "thousand"
     write_portfolio(thousand, plans=1, actions=1_000)

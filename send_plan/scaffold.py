@@ -107,6 +107,9 @@ on:
   push:
     branches: [main]
     paths: ["plans/**"]
+  # With the site job below: rebuild the site every morning, so that what is late
+  # today shows as late today (delete the "# " at the start of the next line).
+  # schedule: [{cron: "0 6 * * *"}]
 
 jobs:
   validate:
@@ -125,6 +128,37 @@ jobs:
       - name: Validate plans and the change
         if: github.event_name == 'pull_request'
         run: send-plan validate plans --format github --base origin/${{ github.base_ref }}
+
+  # The progress site for the local offer (send-plan site), published with GitHub
+  # Pages after every change to the plans on main. To turn it on: choose "GitHub
+  # Actions" as the source in the repository's Settings > Pages, then delete the
+  # "# " at the start of each line from "site:" to the end of this file.
+  # site:
+  #   if: github.event_name != 'pull_request'
+  #   needs: validate
+  #   runs-on: ubuntu-latest
+  #   permissions:
+  #     contents: read
+  #     pages: write
+  #     id-token: write
+  #   concurrency:
+  #     group: pages
+  #     cancel-in-progress: false
+  #   environment:
+  #     name: github-pages
+  #     url: ${{ steps.deployment.outputs.page_url }}
+  #   steps:
+  #     - uses: actions/checkout@v4
+  #     - uses: actions/setup-python@v5
+  #       with:
+  #         python-version: "3.12"
+  #     - run: pip install send-plan
+  #     - run: send-plan site plans -o _site
+  #     - uses: actions/upload-pages-artifact@v3
+  #       with:
+  #         path: _site
+  #     - id: deployment
+  #       uses: actions/deploy-pages@v4
 """
 
 README = """\

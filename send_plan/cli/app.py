@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from send_plan import __version__
-from send_plan.cli import carry, chase, excel, history, report, setup, status, validate
+from send_plan.cli import carry, chase, excel, history, report, setup, site, status, validate
 from send_plan.cli.common import echo, settings
 from send_plan.errors import EXIT_USAGE
 
@@ -57,7 +57,7 @@ def _main(
 
 
 # The order here is the order of --help.
-for group in (validate, status, chase, carry, report, history, setup, excel):
+for group in (validate, status, chase, carry, report, site, history, setup, excel):
     group.register(app)
 
 

@@ -104,7 +104,12 @@ def render(
     else:
         loader = _PackageLoader()
         shown = f"templates/{name}"
-    env = environment(loader, autoescape=html)
+    return render_in(environment(loader, autoescape=html), name, context, shown)
+
+
+def render_in(env: Environment, name: str, context: dict[str, Any], shown: str) -> str:
+    """Render template ``name`` of ``env``; every failure becomes a TemplateProblem
+    that names ``shown`` (the template as the user knows it) and the line."""
     try:
         return env.get_template(name).render(context)
     except TemplateSyntaxError as exc:
