@@ -18,14 +18,14 @@ from typing import TypedDict
 from urllib.parse import urlsplit
 
 from send_plan.indicators import IndicatorStatus, plan_indicators
-from send_plan.model import Area, AreaUpdate, EvidenceItem, Plan, Review, Value
+from send_plan.model import Area, AreaUpdate, EvidenceItem, Plan, Value
 from send_plan.portfolio import Portfolio
 
 # The review row and its sentence are the board summary's own, so both papers
 # describe a review in the same words.
-from send_plan.render.context import _review_row, _sentences, document, plan_info
-from send_plan.render.labels import AREA_KIND, JUDGEMENT, RAG, STATE
-from send_plan.render.views import DocumentInfo, Judged, PlanInfo, ReviewRow, Sentence
+from send_plan.render.context import _review_row, _sentences, area_judgement, document, plan_info
+from send_plan.render.labels import AREA_KIND, RAG, STATE
+from send_plan.render.views import DatedJudgement, DocumentInfo, PlanInfo, ReviewRow, Sentence
 from send_plan.tracking import TrackedAction, date_notes, track_plan
 from send_plan.vocab import Direction, Unit
 from send_plan.words import long_date
@@ -126,13 +126,6 @@ class IndicatorRow(TypedDict):
     direction: str | None
     direction_label: str
     late_data: bool
-
-
-class DatedJudgement(Judged):
-    """An area's judgement with the review that made it."""
-
-    date: str
-    by: str
 
 
 class AppendixAArea(TypedDict):
@@ -313,25 +306,6 @@ def indicator_row(s: IndicatorStatus) -> IndicatorRow:
     }
 
 
-def dated_judgement(reviews: Iterable[Review], area_id: str, as_of: date) -> DatedJudgement | None:
-    """The area's latest judgement by a review dated on or before ``as_of``."""
-    found: DatedJudgement | None = None
-    for review in reviews:
-        if review.date > as_of:
-            break
-        for j in review.areas:
-            if j.area == area_id:
-                found = {
-                    "area": j.area,
-                    "judgement": j.judgement.value,
-                    "judgement_label": JUDGEMENT[j.judgement.value],
-                    "note": j.note,
-                    "date": review.date.isoformat(),
-                    "by": review.by,
-                }
-    return found
-
-
 def _open_row(t: TrackedAction) -> OpenRow:
     a, latest = t.action, t.latest
     rag = a.rag.value if a.rag else None
@@ -393,7 +367,7 @@ def _area(
         "evidence": evidence,
         "other_evidence": other_evidence,
         "indicators": indicators,
-        "judgement": dated_judgement(plan.reviews, area.id, as_of),
+        "judgement": area_judgement(plan, area.id, as_of),
     }
 
 

@@ -27,8 +27,8 @@ from send_plan.render.views import (
     BoardSummary,
     CarriedTo,
     ChangeRow,
+    DatedJudgement,
     DocumentInfo,
-    Judged,
     MovedRow,
     PlanInfo,
     PositionRow,
@@ -311,9 +311,10 @@ def _review_row(review: Review) -> ReviewRow:
     }
 
 
-def area_judgement(plan: Plan, area_id: str, as_of: date) -> Judged | None:
-    """The area's latest judgement by a review dated on or before ``as_of``."""
-    found: Judged | None = None
+def area_judgement(plan: Plan, area_id: str, as_of: date) -> DatedJudgement | None:
+    """The area's latest judgement by a review dated on or before ``as_of``, with
+    the review's date and who made it."""
+    found: DatedJudgement | None = None
     for review in plan.reviews:
         if review.date > as_of:
             break
@@ -324,6 +325,8 @@ def area_judgement(plan: Plan, area_id: str, as_of: date) -> Judged | None:
                     "judgement": j.judgement.value,
                     "judgement_label": JUDGEMENT[j.judgement.value],
                     "note": j.note,
+                    "date": review.date.isoformat(),
+                    "by": review.by,
                 }
     return found
 

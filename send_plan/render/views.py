@@ -48,6 +48,13 @@ class Judged(TypedDict):
     note: str | None
 
 
+class DatedJudgement(Judged):
+    """An area's judgement with the review that made it."""
+
+    date: str
+    by: str
+
+
 class ReviewRow(TypedDict):
     date: str
     by: str
@@ -175,7 +182,7 @@ class BoardArea(TypedDict):
     counts: dict[str, int]
     rag: dict[str, int]
     #: The latest review judgement of the area on or before the as-of date.
-    judgement: Judged | None
+    judgement: DatedJudgement | None
 
 
 class ProgressNote(TypedDict):
