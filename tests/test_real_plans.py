@@ -335,3 +335,45 @@ def test_colon_in_plain_text_and_tabs_are_named(tmp_path: Path) -> None:
     assert 'put the text in quotes: title: "1: Leadership"' in first.message
     assert (second.line, second.column) == (3, 1)
     assert "a tab in the indentation" in second.message
+
+
+def test_status_csv_never_writes_a_live_formula(tmp_path: Path) -> None:
+    title = '=HYPERLINK("http://evil.example/","Click")'
+    write(tmp_path, plan_doc([action("A", title=title, lead="@SUM(1+1)")]))
+    out = runner.invoke(
+        app, ["status", str(tmp_path), "--as-of", "2019-03-20", "-f", "csv", "--no-history"]
+    ).stdout
+    [row] = list(csv.DictReader(io.StringIO(out)))
+    assert row["title"] == "'" + title
+    assert row["lead"] == "'@SUM(1+1)"
+
+
+def test_dollar_signs_in_a_title_are_drawn_as_written(tmp_path: Path) -> None:
+    from send_plan.render.chart import state_chart
+
+    areas = [
+        {
+            "id": "A1",
+            "counts": dict.fromkeys(
+                ["complete", "on-track", "due-soon", "overdue", "carried-forward", "withdrawn"], 1
+            ),
+            "rag": dict.fromkeys(
+                ["red", "red-amber", "amber", "amber-green", "green", "blue", "unrated"], 1
+            ),
+        }
+    ]
+    png = state_chart(areas, "Save $5m and $10m: the {unbalanced $ plan")
+    assert png.startswith(b"\x89PNG")
+
+
+def test_plan_text_is_never_rich_markup_in_the_terminal(tmp_path: Path) -> None:
+    title = "[/Draft] [red]urgent[/red] [link=http://evil.example]click[/link]"
+    write(tmp_path, plan_doc([action("A", title=title, due="2019-02-01")]))
+    result = runner.invoke(
+        app,
+        ["status", str(tmp_path), "--as-of", "2019-03-20", "--no-history"],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 0, result.stderr
+    assert title in result.stdout
+    assert "\x1b]8;" not in result.stdout  # no terminal hyperlink was made

@@ -64,8 +64,22 @@ def format_csv(status: Status, *, listed: bool = False) -> str:
         latest = row.pop("latest_update")
         row["latest_update_date"] = latest["date"] if latest else None
         row["latest_update"] = latest["note"] if latest else None
-        writer.writerow({k: "" if row[k] is None else row[k] for k in CSV_FIELDS})
+        writer.writerow({k: csv_cell(row[k]) for k in CSV_FIELDS})
     return out.getvalue()
+
+
+#: What a spreadsheet reads as the start of a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A value safe in a spreadsheet: text that a spreadsheet would run as a
+    formula (``=HYPERLINK(...)``) gets a leading ``'``, as Excel export does."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def format_markdown(status: Status, *, listed: bool = False) -> str:

@@ -10,6 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from send_plan.loader import FORBIDDEN
 from send_plan.tracking import PlanSummary, Status, TrackedAction
 from send_plan.vocab import State
 from send_plan.words import plural
@@ -44,11 +45,14 @@ STATE_STYLE = {
 
 
 def console(*, color: bool = True, stderr: bool = False) -> Console:
+    """The one console: plan text and git metadata are never read as Rich markup
+    (``[link=...]`` stays text, ``[/Draft]`` cannot crash), only as text."""
     return Console(
         file=sys.stderr if stderr else sys.stdout,
         no_color=not color,
         highlight=False,
         emoji=False,
+        markup=False,
     )
 
 
@@ -229,7 +233,13 @@ def print_history(history: Any, out: Console) -> None:
     for e in history.events:
         note = e.commit.subject + (f"\nreason: {e.reason}" if e.reason else "")
         table.add_row(
-            e.commit.short, e.commit.day, e.commit.author, e.kind, _text(e.from_), _text(e.to), note
+            e.commit.short,
+            e.commit.day,
+            _text(e.commit.author),
+            e.kind,
+            _text(e.from_),
+            _text(e.to),
+            _text(note),
         )
     out.print(table)
     out.print(
@@ -240,8 +250,10 @@ def print_history(history: Any, out: Console) -> None:
 
 
 def _text(value: Any) -> str:
+    """A value as terminal text: lists joined, control characters (a commit
+    subject's escape sequences among them) shown as ``?``, never acted on."""
     if value is None:
         return ""
     if isinstance(value, list | tuple):
-        return ", ".join(value)
-    return str(value)
+        value = ", ".join(value)
+    return FORBIDDEN.sub("?", str(value))

@@ -41,9 +41,12 @@ RAG_HATCH = {
 def state_chart(areas: list[dict[str, Any]], title: str) -> bytes:
     """A PNG: two panels of horizontal stacked bars, one bar per area."""
     # The object API with the Agg canvas: no pyplot, no GUI backend, no global state.
+    import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    # Text is drawn as written: a '$' in a plan title is not mathtext.
+    matplotlib.rcParams["text.parse_math"] = False
     labels = [a["id"] for a in areas][::-1]
     top_in, bottom_in = 0.65, 1.15  # title above; axis label and legend below
     height = min(0.42 * len(areas), 12) + top_in + bottom_in

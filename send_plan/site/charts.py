@@ -21,6 +21,7 @@ PX_PER_INCH = 96
 #: rcParams for every chart (typed loosely: matplotlib types its keys as literals).
 SVG_RC: Any = {
     "svg.hashsalt": "send-plan-site",
+    "text.parse_math": False,  # a '$' in plan text is drawn as written, not as maths
     "svg.fonttype": "none",
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans"],
