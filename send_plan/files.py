@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
-import shutil
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,6 +119,8 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
         raise PathError(f"{path}: the folder {folder} does not exist")
     tmp_name: str | None = None
     try:
+        import tempfile  # here, not at start-up: every command imports this module
+
         with tempfile.NamedTemporaryFile(
             "wb", dir=folder, prefix=f".{path.name}.", suffix=".tmp", delete=False
         ) as tmp:
@@ -177,6 +176,10 @@ def write_folder_atomic(
     leaves it as it was and no temporary folder behind. A name with a path
     separator is refused: nothing is written outside ``path``.
     """
+    import secrets
+    import shutil
+    import tempfile
+
     for name, _ in files:
         if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
             raise PathError(f"{path}: refusing to write '{name}': not a plain file name")

@@ -23,7 +23,6 @@ from send_plan.cli.common import (
     today,
 )
 from send_plan.errors import EXIT_INVALID, PathError
-from send_plan.files import PLAN_SUFFIXES, refuse_existing
 from send_plan.vocab import PlanKind
 
 ComputedAsOf = Annotated[
@@ -52,6 +51,8 @@ def export(
     day = parse_date(as_of, "--as-of")
     if output.suffix.lower() != ".xlsx":
         raise typer.BadParameter("give a file name ending .xlsx", param_hint="--output")
+    from send_plan.files import refuse_existing
+
     refuse_existing(output, force=force)
     from send_plan.excel import export_workbook
     from send_plan.files import write_atomic
@@ -123,6 +124,8 @@ def import_(
         "end": parse_date(end, "--end"),
     }
     if output is not None:
+        from send_plan.files import PLAN_SUFFIXES, refuse_existing
+
         if output.suffix.lower() not in PLAN_SUFFIXES:
             raise typer.BadParameter(
                 "give a file name ending .yaml or .yml (plan files)", param_hint="--output"

@@ -9,7 +9,6 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from send_plan.formats.markdown import cell, row
-from send_plan.revisions import KIND_LABEL
 
 if TYPE_CHECKING:
     from send_plan.git.changes import Changes
@@ -28,6 +27,7 @@ def format_json(changes: Changes) -> str:
 def format_markdown(changes: Changes) -> str:
     """A table per plan, then the actions moved between areas."""
     from send_plan.git.changes import sorted_for_table
+    from send_plan.revisions import KIND_LABEL
 
     lines = [
         f"# Changes from {changes.since.short} ({changes.since.day}) "
