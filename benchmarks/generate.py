@@ -6,6 +6,7 @@ coherent ``rescheduled`` record; dated updates; measures and evidence; and, for 
 closed plan, a successor that carries its open actions forward (some split).
 
     python benchmarks/generate.py OUT_DIR --plans 150 --actions 50000
+    python benchmarks/generate.py OUT_DIR --indicators 500 --values 40
 """
 
 from __future__ import annotations
@@ -39,6 +40,15 @@ THINGS = [
     "the graduated approach in mainstream schools",
 ]
 RAGS = ["red", "red-amber", "amber", "amber-green", "green"]
+#: (title, unit, polarity, tolerance, range of values) of generated indicators.
+MEASURES = [
+    ("New EHC plans issued within 20 weeks", "percent", "higher-is-better", 5, (10, 95)),
+    ("Annual reviews completed on time", "percent", "higher-is-better", 5, (30, 95)),
+    ("Weeks waited for an autism assessment", "weeks", "lower-is-better", 4, (20, 90)),
+    ("Fixed-term exclusions per 100 pupils with SEN support", "rate", "lower-is-better", 0.5,
+     (2, 9)),
+    ("Requests for an EHC needs assessment", "number", "context", None, (300, 900)),
+]  # fmt: skip
 
 
 def _d(day: date) -> str:
@@ -125,8 +135,62 @@ def make_action(rng: random.Random, ident: str, start: date, end: date) -> dict[
 MAX_AREAS = 14
 
 
+def make_indicator(
+    rng: random.Random, ident: str, start: date, areas: list[str], n_values: int
+) -> dict[str, Any]:
+    """An indicator as plans keep them: monthly actuals since the start, a baseline,
+    two milestone targets, a comparator, now and then a note or a provisional figure."""
+    title, unit, polarity, tolerance, (low, high) = rng.choice(MEASURES)
+
+    def figure() -> float:
+        return round(rng.uniform(low, high), 1)
+
+    ind: dict[str, Any] = {
+        "id": ident,
+        "title": title,
+        "unit": unit,
+        "polarity": polarity,
+        "frequency": "monthly",
+        "owner": rng.choice(LEADS),
+        "partner": rng.choice(["lcc", "icb", "pcf"]),
+        "areas": [rng.choice(areas)],
+    }
+    if tolerance is not None:
+        ind["tolerance"] = tolerance
+    ind["baseline"] = {"date": _d(start - timedelta(days=1)), "value": figure()}
+    if polarity != "context":
+        ind["targets"] = [
+            {"by": _d(start + timedelta(days=365)), "value": figure()},
+            {"by": _d(start + timedelta(days=730)), "value": figure()},
+        ]
+    ind["comparators"] = [{"name": "England", "date": _d(start), "value": figure()}]
+    values = []
+    for k in range(n_values):
+        value: dict[str, Any] = {"date": _d(_month_end(start, k)), "value": figure()}
+        if rng.random() < 0.05:
+            value["note"] = "Figures revised after the data quality audit."
+        if k == n_values - 1:
+            value["provisional"] = True
+        values.append(value)
+    ind["values"] = values
+    return ind
+
+
+def _month_end(start: date, k: int) -> date:
+    """The last day of the k-th month from ``start``'s month."""
+    month = start.month - 1 + k
+    first_of_next = date(start.year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
+    return first_of_next - timedelta(days=1)
+
+
 def make_plan(
-    rng: random.Random, plan_id: str, n_actions: int, *, area_size: int | None = None
+    rng: random.Random,
+    plan_id: str,
+    n_actions: int,
+    *,
+    area_size: int | None = None,
+    indicators: int = 0,
+    values: int = 40,
 ) -> dict[str, Any]:
     if area_size is None:
         area_size = max(25, -(-n_actions // MAX_AREAS))
@@ -144,7 +208,8 @@ def make_plan(
             {"id": f"P{k}", "kind": "priority", "title": f"Priority {k}", "actions": actions}
         )
     meetings = [_d(start + timedelta(days=61 * m)) for m in range(1, 12)]
-    return {
+    area_ids = [a["id"] for a in areas]
+    plan: dict[str, Any] = {
         "schema_version": 1,
         "plan": {
             "id": plan_id,
@@ -171,6 +236,11 @@ def make_plan(
         ],
         "areas": areas,
     }
+    if indicators:
+        plan["indicators"] = [
+            make_indicator(rng, f"I{n + 1}", start, area_ids, values) for n in range(indicators)
+        ]
+    return plan
 
 
 def dump(doc: dict[str, Any]) -> str:
@@ -183,7 +253,12 @@ def dump(doc: dict[str, Any]) -> str:
     )
 
 
-def write_portfolio(out: Path, plans: int, actions: int, seed: int = 2019) -> list[Path]:
+def write_portfolio(
+    out: Path, plans: int, actions: int, seed: int = 2019, *, indicators: int = 0, values: int = 40
+) -> list[Path]:
+    """``plans`` plan files holding ``actions`` actions in all; with ``indicators``,
+    each plan also has that many indicators of ``values`` monthly values each. The
+    actions are the same with or without indicators (they are drawn first)."""
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -191,7 +266,8 @@ def write_portfolio(out: Path, plans: int, actions: int, seed: int = 2019) -> li
     for p in range(plans):
         plan_id = f"area{p:03d}-improvement-plan"
         path = out / f"{plan_id}.yaml"
-        path.write_text(dump(make_plan(rng, plan_id, per_plan)), encoding="utf-8")
+        doc = make_plan(rng, plan_id, per_plan, indicators=indicators, values=values)
+        path.write_text(dump(doc), encoding="utf-8")
         paths.append(path)
     return paths
 
@@ -202,8 +278,12 @@ def main() -> None:
     parser.add_argument("--plans", type=int, default=1)
     parser.add_argument("--actions", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=2019)
+    parser.add_argument("--indicators", type=int, default=0, help="indicators per plan")
+    parser.add_argument("--values", type=int, default=40, help="values per indicator")
     args = parser.parse_args()
-    paths = write_portfolio(args.out, args.plans, args.actions, args.seed)
+    paths = write_portfolio(
+        args.out, args.plans, args.actions, args.seed, indicators=args.indicators, values=args.values
+    )
     size = sum(p.stat().st_size for p in paths)
     print(f"wrote {len(paths)} plan(s), {args.actions} actions, {size / 1e6:.1f} MB to {args.out}")
 

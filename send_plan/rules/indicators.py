@@ -19,7 +19,12 @@ Loc = tuple[str | int, ...]
 def indicators(portfolio: Portfolio) -> Iterator[Finding]:
     """Each indicator: unique id, real references, ordered dates, figures in range."""
     for f, plan in portfolio.modelled():
+        if not plan.indicators:
+            continue
         seen: set[str] = set()
+        # the ids are gathered once per plan: an indicator list checked against a
+        # 10,000-action plan must not walk the actions again for each indicator
+        ids = _Ids([a.id for a in plan.areas], [a.id for _, _, _, a in plan.iter_actions()])
         for k, ind in enumerate(plan.indicators):
             at: Loc = ("indicators", k)
             if ind.id in seen:
@@ -30,18 +35,24 @@ def indicators(portfolio: Portfolio) -> Iterator[Finding]:
                     obj=ind.id,
                 )
             seen.add(ind.id)
-            yield from _references(f, plan, ind, at)
+            yield from _references(f, plan, ind, at, ids)
             yield from _dates(f, ind, at)
             yield from _figures(f, ind, at)
 
 
-def _references(f: LoadedFile, plan: Plan, ind: Indicator, at: Loc) -> Iterator[Finding]:
-    areas = [a.id for a in plan.areas]
-    actions = [a.id for _, _, _, a in plan.iter_actions()]
-    for key, known, what in (("areas", areas, "area"), ("actions", actions, "action")):
+class _Ids:
+    """A plan's area and action ids, in file order and as sets to look up."""
+
+    def __init__(self, areas: list[str], actions: list[str]) -> None:
+        self.ordered = {"areas": areas, "actions": actions}
+        self.known = {"areas": set(areas), "actions": set(actions)}
+
+
+def _references(f: LoadedFile, plan: Plan, ind: Indicator, at: Loc, ids: _Ids) -> Iterator[Finding]:
+    for key, what in (("areas", "area"), ("actions", "action")):
         for n, ident in enumerate(getattr(ind, key)):
-            if ident not in known:
-                guess = nearest(ident, known)
+            if ident not in ids.known[key]:
+                guess = nearest(ident, ids.ordered[key])
                 hint = f": did you mean '{guess}'?" if guess else ""
                 yield f.finding(
                     "E502",
@@ -114,8 +125,12 @@ def _figures(f: LoadedFile, ind: Indicator, at: Loc) -> Iterator[Finding]:
             obj=ind.id,
         )
     if ind.polarity is Polarity.CONTEXT:
-        for key in ("targets", "tolerance"):
-            if getattr(ind, key):
+        # any tolerance, 0 included, is a tolerance given: context is never rated
+        for key, given in (
+            ("targets", bool(ind.targets)),
+            ("tolerance", ind.tolerance is not None),
+        ):
+            if given:
                 yield f.finding(
                     "E508",
                     f"a context indicator is watched, not rated: remove '{key}', or give it "
