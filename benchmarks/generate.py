@@ -282,7 +282,12 @@ def main() -> None:
     parser.add_argument("--values", type=int, default=40, help="values per indicator")
     args = parser.parse_args()
     paths = write_portfolio(
-        args.out, args.plans, args.actions, args.seed, indicators=args.indicators, values=args.values
+        args.out,
+        args.plans,
+        args.actions,
+        args.seed,
+        indicators=args.indicators,
+        values=args.values,
     )
     size = sum(p.stat().st_size for p in paths)
     print(f"wrote {len(paths)} plan(s), {args.actions} actions, {size / 1e6:.1f} MB to {args.out}")
