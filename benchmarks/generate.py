@@ -40,6 +40,7 @@ THINGS = [
     "the graduated approach in mainstream schools",
 ]
 RAGS = ["red", "red-amber", "amber", "amber-green", "green"]
+_MAP_TAG = "tag:yaml.org,2002:map"
 #: (title, unit, polarity, tolerance, range of values) of generated indicators.
 MEASURES = [
     ("New EHC plans issued within 20 weeks", "percent", "higher-is-better", 5, (10, 95)),
@@ -157,16 +158,16 @@ def make_indicator(
     }
     if tolerance is not None:
         ind["tolerance"] = tolerance
-    ind["baseline"] = {"date": _d(start - timedelta(days=1)), "value": figure()}
+    ind["baseline"] = Flow(date=start - timedelta(days=1), value=figure())
     if polarity != "context":
         ind["targets"] = [
-            {"by": _d(start + timedelta(days=365)), "value": figure()},
-            {"by": _d(start + timedelta(days=730)), "value": figure()},
+            Flow(by=start + timedelta(days=365), value=figure()),
+            Flow(by=start + timedelta(days=730), value=figure()),
         ]
-    ind["comparators"] = [{"name": "England", "date": _d(start), "value": figure()}]
+    ind["comparators"] = [Flow(name="England", date=start, value=figure())]
     values = []
     for k in range(n_values):
-        value: dict[str, Any] = {"date": _d(_month_end(start, k)), "value": figure()}
+        value: dict[str, Any] = Flow(date=_month_end(start, k), value=figure())
         if rng.random() < 0.05:
             value["note"] = "Figures revised after the data quality audit."
         if k == n_values - 1:
@@ -243,10 +244,25 @@ def make_plan(
     return plan
 
 
+class Flow(dict[str, Any]):
+    """A mapping written on one line, as plans write figures: ``{date: 2019-06-30, value: 12}``."""
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # one date used twice is still written out twice
+
+
+_Dumper.add_representer(
+    Flow, lambda dumper, data: dumper.represent_mapping(_MAP_TAG, data, flow_style=True)
+)
+_DUMPER = _Dumper
+
+
 def dump(doc: dict[str, Any]) -> str:
     return yaml.dump(
         doc,
-        Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+        Dumper=_DUMPER,
         sort_keys=False,
         allow_unicode=True,
         width=100,

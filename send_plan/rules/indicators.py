@@ -101,15 +101,17 @@ def _dates(f: LoadedFile, ind: Indicator, at: Loc) -> Iterator[Finding]:
 
 
 def _figures(f: LoadedFile, ind: Indicator, at: Loc) -> Iterator[Finding]:
-    for loc, value in _all_figures(ind, at):
-        if ind.unit is Unit.PERCENT and not 0 <= value <= 100:
+    percent = ind.unit is Unit.PERCENT
+    duration = ind.unit in (Unit.DAYS, Unit.WEEKS)
+    for loc, value in _all_figures(ind, at, percent=percent, duration=duration):
+        if percent and not 0 <= value <= 100:
             yield f.finding(
                 "E505",
                 f"{_show(value)} is not a percentage: a percent figure lies between 0 and 100",
                 loc,
                 obj=ind.id,
             )
-        if ind.unit in (Unit.DAYS, Unit.WEEKS) and value < 0 and loc[2] != "comparators":
+        if duration and value < 0 and loc[2] != "comparators":
             yield f.finding(
                 "E506",
                 f"{_show(value)} {ind.unit.value} cannot be negative",
@@ -141,15 +143,25 @@ def _figures(f: LoadedFile, ind: Indicator, at: Loc) -> Iterator[Finding]:
                 )
 
 
-def _all_figures(ind: Indicator, at: Loc) -> Iterator[tuple[Loc, float]]:
+def _all_figures(
+    ind: Indicator, at: Loc, *, percent: bool, duration: bool
+) -> Iterator[tuple[Loc, float]]:
+    """The figures that may be out of range for the unit, with their places (a
+    place is built only for a figure that needs one: plans hold thousands)."""
+    if not (percent or duration):
+        return
+    low = 0.0
+    high = 100.0 if percent else float("inf")
     if ind.baseline is not None:
         yield (*at, "baseline", "value"), ind.baseline.value
-    for n, target in enumerate(ind.targets):
-        yield (*at, "targets", n, "value"), target.value
-    for n, comparator in enumerate(ind.comparators):
-        yield (*at, "comparators", n, "value"), comparator.value
-    for n, value in enumerate(ind.values):
-        yield (*at, "values", n, "value"), value.value
+    for key, items in (
+        ("targets", ind.targets),
+        ("comparators", ind.comparators),
+        ("values", ind.values),
+    ):
+        for n, item in enumerate(items):
+            if not low <= item.value <= high:
+                yield (*at, key, n, "value"), item.value
 
 
 def _show(value: float) -> str:
