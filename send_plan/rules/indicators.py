@@ -154,14 +154,14 @@ def _all_figures(
     high = 100.0 if percent else float("inf")
     if ind.baseline is not None:
         yield (*at, "baseline", "value"), ind.baseline.value
-    for key, items in (
-        ("targets", ind.targets),
-        ("comparators", ind.comparators),
-        ("values", ind.values),
+    for key, figures in (
+        ("targets", [t.value for t in ind.targets]),
+        ("comparators", [c.value for c in ind.comparators]),
+        ("values", [v.value for v in ind.values]),
     ):
-        for n, item in enumerate(items):
-            if not low <= item.value <= high:
-                yield (*at, key, n, "value"), item.value
+        for n, figure in enumerate(figures):
+            if not low <= figure <= high:
+                yield (*at, key, n, "value"), figure
 
 
 def _show(value: float) -> str:
