@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from send_plan import __version__
+from send_plan.indicators import ratings
 from send_plan.model import Plan, Review, joined
 from send_plan.portfolio import Portfolio
 from send_plan.render.labels import (
@@ -20,6 +21,7 @@ from send_plan.render.labels import (
     POSITION,
     RAG,
 )
+from send_plan.render.scorecard import chart_alt, indicator_sentence, scorecard
 from send_plan.render.views import (
     AppendixB,
     AreaProgress,
@@ -317,6 +319,7 @@ def _sentences(
             if revisit_by
             else None
         ),
+        "indicators": None,
     }
 
 
@@ -373,6 +376,8 @@ def board_summary(
     stale = [t for t in summary.actions if t.stale]
     last_board = stale_since(plan, as_of)
     sentences = _sentences(summary.next_board_meeting, summary.revisit_expected_by, review)
+    indicators, without_figures = scorecard(summary.indicators)
+    sentences["indicators"] = indicator_sentence(indicators, without_figures, summary.indicators)
     recommendations = [f"Receive the update on progress of the {info['title']}."]
     if overdue:
         them = "it" if len(overdue) == 1 else "them"
@@ -384,6 +389,13 @@ def board_summary(
         recommendations.append(
             f"Note the {plural(len(moved_rows), 'action')} whose deadline has moved, "
             "and the reasons."
+        )
+    red = [r["id"] for r in indicators if r["rating"] == "red"]
+    if red:
+        whose = "its trajectory" if len(red) == 1 else "their trajectories"
+        recommendations.append(
+            f"Note the {plural(len(red), 'indicator')} rated red against {whose} "
+            f"({', '.join(red)})."
         )
     if review:
         rated = (
@@ -436,6 +448,11 @@ def board_summary(
         "changes": changes,
         "since": since,
         "chart": None,
+        "indicators": indicators,
+        "indicators_without_figures": without_figures,
+        "indicator_ratings": ratings(s for s in summary.indicators if s.latest is not None),
+        "indicator_chart": None,
+        "indicator_chart_alt": chart_alt(indicators),
     }
 
 

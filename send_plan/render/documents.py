@@ -3,10 +3,18 @@ Markdown and HTML templates."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
+from typing import Any
 
 from send_plan.render.labels import POSITION_FILL, RAG
-from send_plan.render.views import AppendixB, BoardSummary, PositionRow, TrackedRow
+from send_plan.render.views import (
+    AppendixB,
+    BoardSummary,
+    IndicatorRow,
+    PositionRow,
+    TrackedRow,
+)
 from send_plan.render.word import Cell, WordDocument, rag_cell
 from send_plan.words import long_date
 
@@ -91,21 +99,75 @@ def _position_row(a: PositionRow) -> list[Cell | str]:
     ]
 
 
-def board_summary_docx(ctx: BoardSummary, chart: Callable[[], bytes] | None = None) -> bytes:
-    """The board summary in Word; ``chart`` gives the PNG when it is needed, so it
-    can be drawn elsewhere while the tables are built."""
+def board_summary_docx(
+    ctx: BoardSummary,
+    chart: Callable[[], bytes] | None = None,
+    *,
+    trend: Callable[[], bytes] | None = None,
+) -> bytes:
+    """The board summary in Word; ``chart`` (and ``trend``, the indicators' chart)
+    give the PNG when it is needed, so it can be drawn elsewhere while the tables
+    are built."""
     doc = WordDocument(ctx["document"]["title"])
     _board_facts(doc, ctx)
     _board_summary_text(doc, ctx)
     doc.heading("Progress by area")
     place = doc.placeholder() if chart else None
-    sections = (_area_tables, _progress, _overdue, _due_soon, _late_starts, _stale, _moved)
+    _area_tables(doc, ctx)
+    trend_place = _indicators(doc, ctx)
+    sections = (_progress, _overdue, _due_soon, _late_starts, _stale, _moved)
     for section in (*sections, _changes):
         section(doc, ctx)
     doc.paragraph(f"Produced by {ctx['document']['generator']} from the plan files.", italic=True)
     if chart is not None and place is not None:
         doc.picture(chart(), into=place)
+    if trend is not None and trend_place is not None:
+        _picture_with_alt(trend(), trend_place, ctx["indicator_chart_alt"])
     return doc.to_bytes()
+
+
+def _indicators(doc: WordDocument, ctx: BoardSummary) -> Any:
+    """The indicators' scorecard, under "Progress by area"; returns the place for
+    the trend chart (None when the plan has no indicators)."""
+    if not ctx["indicators"] and not ctx["indicators_without_figures"]:
+        return None
+    doc.heading("Indicators", 2)
+    if ctx["sentences"]["indicators"]:
+        doc.paragraph(ctx["sentences"]["indicators"])
+    if not ctx["indicators"]:
+        return None
+    rows: list[list[Cell | str]] = [
+        [
+            f"{i['id']} {i['title']}" + ("" if i["published"] else " (not published)"),
+            _latest(i),
+            i["expected_text"],
+            rag_cell(i["rating"], i["rating_label"] + ("; data late" if i["late_data"] else "")),
+            i["direction_text"],
+            i["comparator_text"],
+        ]
+        for i in ctx["indicators"]
+    ]
+    headers = ["Indicator", "Latest", "Expected", "Rating", "Direction", "Comparator"]
+    doc.table(headers, rows, widths_mm=[50, 27, 21, 21, 23, 28])
+    return doc.placeholder()
+
+
+def _latest(row: IndicatorRow) -> str:
+    latest = row["latest"]
+    if latest is None:
+        return ""
+    provisional = "\n(provisional)" if latest["provisional"] else ""
+    return f"{latest['text']}\n{latest['date_long']}{provisional}"
+
+
+def _picture_with_alt(png: bytes, place: Any, alt: str, width_mm: float = 170) -> None:
+    """A picture in ``place`` whose alternative text gives every figure it shows."""
+    from docx.shared import Mm
+
+    shape = place.add_run().add_picture(io.BytesIO(png), width=Mm(width_mm))
+    properties = shape._inline.docPr
+    properties.set("descr", alt)
+    properties.set("title", "Trend of each indicator")
 
 
 def _board_facts(doc: WordDocument, ctx: BoardSummary) -> None:

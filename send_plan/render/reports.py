@@ -69,9 +69,12 @@ class Report(Generic[Context]):
     summary: str
     #: (portfolio, plan, as_of, inputs) -> the view-model
     build: Callable[[Portfolio, Plan, date, ReportInputs], Context]
-    docx: Callable[[Context, Callable[[], bytes] | None], bytes]
+    #: (view-model, chart) -> Word; a report with ``trend`` also takes ``trend=``
+    docx: Callable[..., bytes]
     chart: bool = False
     uses_history: bool = False
+    #: Whether its view-model has indicators to draw as a trend chart.
+    trend: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,10 +119,12 @@ def _appendix_b_docx(ctx: AppendixB, chart: Callable[[], bytes] | None) -> bytes
     return appendix_b_docx(ctx)
 
 
-def _board_summary_docx(ctx: BoardSummary, chart: Callable[[], bytes] | None) -> bytes:
+def _board_summary_docx(
+    ctx: BoardSummary, chart: Callable[[], bytes] | None, trend: Callable[[], bytes] | None = None
+) -> bytes:
     from send_plan.render.documents import board_summary_docx
 
-    return board_summary_docx(ctx, chart)
+    return board_summary_docx(ctx, chart, trend=trend)
 
 
 REPORT_BY_NAME: dict[str, Report[Any]] = {
@@ -130,6 +135,7 @@ REPORT_BY_NAME: dict[str, Report[Any]] = {
         _board_summary_docx,
         chart=True,
         uses_history=True,
+        trend=True,
     ),
     "appendix-b": Report(
         "appendix-b",
@@ -180,6 +186,24 @@ def changes_since_last_report(
     return ReportChanges(rows, found.since.as_dict())
 
 
+def trend_chart_name(chart_name: str) -> str:
+    """The indicators' chart beside the document: ``board.chart.png`` gives
+    ``board.indicators.png``."""
+    stem = chart_name.removesuffix(".png").removesuffix(".chart")
+    return f"{stem}.indicators.png"
+
+
+def _draw_trends(
+    report: Report[Any], ctx: Any, worker: ChartWorker, title: str
+) -> Callable[[], bytes] | None:
+    """The trend chart of the indicators the scorecard shows, when there are any."""
+    if not report.trend or not ctx["indicators"]:
+        return None
+    from send_plan.render.scorecard import chart_rows
+
+    return worker.draw_trends(chart_rows(ctx["indicators"]), ctx["as_of"], title)
+
+
 def render(
     report: Report[Any],
     fmt: str,
@@ -201,20 +225,27 @@ def render(
 
     ctx = report.build(portfolio, plan, as_of, inputs or ReportInputs())
     png: Callable[[], bytes] | None = None
+    trend: Callable[[], bytes] | None = None
     if needs_chart(report, fmt, to_file=chart_name is not None):
         from send_plan.render.chart import ChartWorker
 
         worker = chart_worker or ChartWorker()
         title = f"{ctx['plan']['title']}, {ctx['document']['date_long']}"
         png = worker.draw(ctx["areas"], title)
+        trend = _draw_trends(report, ctx, worker, title)
     elif chart_worker is not None:
         chart_worker.close()
     if fmt == "docx":
-        return Rendered(report.docx(ctx, png), {})
+        data = report.docx(ctx, png, trend=trend) if report.trend else report.docx(ctx, png)
+        return Rendered(data, {})
     attachments = {}
     if png is not None and chart_name:
         ctx["chart"] = chart_name
         attachments[chart_name] = png()
+    if trend is not None and chart_name:
+        trend_name = trend_chart_name(chart_name)
+        ctx["indicator_chart"] = trend_name
+        attachments[trend_name] = trend()
     text = render_template(
         f"{report.name}.{fmt}.j2", ctx, html=fmt == "html", template_path=template
     )
