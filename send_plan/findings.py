@@ -44,6 +44,7 @@ CODES: dict[str, Code] = _codes(
     ("E006", "the file does not hold one plan mapping"),
     ("E007", "the file exceeds a size or nesting limit"),
     ("E008", "a YAML feature plan files do not support (merge keys, non-text keys)"),
+    ("E009", "the text holds a control, bidirectional or line-separator character"),
     # The shape of the data.
     ("E101", "schema_version is missing or not 1"),
     ("E102", "a required key is missing"),
@@ -83,6 +84,7 @@ CODES: dict[str, Code] = _codes(
     ("E403", "a complete action was reopened"),
     ("E404", "an action or plan id was renamed"),
     ("E405", "a closed plan was edited"),
+    ("E406", "a plan that is not a draft was deleted"),
     # Indicators.
     ("E501", "two indicators of one plan share an id"),
     ("E502", "an indicator names an area or action the plan does not have"),
@@ -105,6 +107,7 @@ CODES: dict[str, Code] = _codes(
     ("W209", "an action carries work from a plan that names another successor"),
     ("W210", "the file was skipped because it lies outside the folder given"),
     ("W211", "an open action is due before its plan starts or after it ends"),
+    ("W401", "the base version does not validate, so the change could not be judged"),
     ("W501", "an indicator's baseline is dated after its first value"),
 )
 

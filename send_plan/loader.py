@@ -16,6 +16,7 @@ How it stays fast and safe:
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -200,6 +201,55 @@ class LoadedFile:
 # --------------------------------------------------------------------------- text -> data
 
 
+#: Characters no plan text may hold: C0 and C1 controls (but tab, line feed and
+#: carriage return), DEL, the Unicode line and paragraph separators (YAML counts
+#: them, and NEL, as line breaks, so every later line number would shift),
+#: bidirectional overrides and isolates (they reorder text as displayed:
+#: "Trojan Source"), and the noncharacters U+FFFE/U+FFFF. Each is a finding at
+#: its place; it is then read as a space, so later positions stay right.
+FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]"
+)
+_CHAR_NAMES = {
+    0x1B: "ESCAPE",
+    0x7F: "DELETE",
+    0x85: "NEXT LINE",
+    0x2028: "LINE SEPARATOR",
+    0x2029: "PARAGRAPH SEPARATOR",
+    0x202E: "RIGHT-TO-LEFT OVERRIDE",
+    0x202D: "LEFT-TO-RIGHT OVERRIDE",
+}
+#: At most this many such findings per file (a binary file pasted in would
+#: otherwise give one per byte).
+MAX_CHARACTER_FINDINGS = 20
+
+
+def forbidden_characters(name: str, text: str) -> tuple[str, list[Finding]]:
+    """``text`` with every forbidden character read as a space, and a finding for each."""
+    if FORBIDDEN.search(text) is None:
+        return text, []
+    findings: list[Finding] = []
+    for match in FORBIDDEN.finditer(text):
+        if len(findings) == MAX_CHARACTER_FINDINGS:
+            break
+        offset = match.start()
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        code = ord(match.group())
+        label = f"U+{code:04X}" + (f" {_CHAR_NAMES[code]}" if code in _CHAR_NAMES else "")
+        findings.append(
+            Finding(
+                name,
+                line,
+                column,
+                "E009",
+                f"the text holds an invisible control character ({label}); remove it: "
+                "it can hide or forge text in terminals, spreadsheets and web pages",
+            )
+        )
+    return FORBIDDEN.sub(" ", text), findings
+
+
 class _Abort(Exception):
     def __init__(self, finding: Finding) -> None:
         self.finding = finding
@@ -243,8 +293,9 @@ def load_text(name: str, raw: bytes, size_on_disk: int | None = None) -> LoadedF
                 )
             ],
         )
+    text, character_findings = forbidden_characters(name, text)
     source = Source(name, text)
-    loaded = LoadedFile(source)
+    loaded = LoadedFile(source, findings=character_findings)
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:

@@ -18,6 +18,7 @@ from send_plan.errors import PlanNotFound, UsageError
 from send_plan.indicators import IndicatorStatus, plan_indicators, ratings
 from send_plan.model import Action, Area, Indicator, Plan, Review, Update, joined
 from send_plan.portfolio import Portfolio
+from send_plan.revisions import Slip
 from send_plan.vocab import RAG_KEYS, ActionStatus, PlanKind, PlanStatus, Position, State
 from send_plan.words import add_months, iso, listed
 
@@ -98,8 +99,8 @@ class TrackedAction:
     days_overdue: int | None
     late_start: bool
     carried_to: tuple[str, ...]
-    #: From git history when the plans are in a repository: (first due, moves, days).
-    history: tuple[str, int, int] | None = None
+    #: From git history when the plans are in a repository.
+    history: Slip | None = None
     #: No update since the last board (see stale_since); never for settled actions.
     stale: bool = False
     #: The latest update dated on or before the as-of date.
@@ -107,14 +108,14 @@ class TrackedAction:
 
     @property
     def slip_days(self) -> int | None:
-        if self.history is not None:
-            return self.history[2] if self.history[1] else self.action.slip_days
+        if self.history is not None and self.history.deadline_moves:
+            return self.history.slip_days
         return self.action.slip_days
 
     @property
     def deadline_moves(self) -> int:
         if self.history is not None:
-            return self.history[1]
+            return self.history.deadline_moves
         return len(self.action.rescheduled) or (1 if self.action.slip_days else 0)
 
     @property
@@ -393,7 +394,7 @@ def track_plan(
     *,
     window: int | None = None,
     filters: Filters | None = None,
-    history: Mapping[tuple[str, str], tuple[str, int, int]] | None = None,
+    history: Mapping[tuple[str, str], Slip] | None = None,
 ) -> PlanSummary:
     until = horizon(plan, as_of, window)
     since = stale_since(plan, as_of)
@@ -477,7 +478,7 @@ def status(
     *,
     window: int | None = None,
     filters: Filters | None = None,
-    history: Mapping[tuple[str, str], tuple[str, int, int]] | None = None,
+    history: Mapping[tuple[str, str], Slip] | None = None,
 ) -> Status:
     """Every plan's position on ``as_of``; unknown filter ids are a UsageError."""
     filters = filters or Filters()

@@ -8,7 +8,8 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-_MONTHS = {
+#: Month names and their usual abbreviations, lower case -> month number.
+MONTHS = {
     name: number
     for number, names in enumerate(
         (
@@ -41,10 +42,10 @@ def uk_date(text: str) -> date | None:
     parts: tuple[int, int, int] | None = None
     if m := _NUMERIC.fullmatch(text):
         parts = (int(m[3]), int(m[2]), int(m[1]))
-    elif (m := _DAY_MONTH.fullmatch(text)) and m[2].lower() in _MONTHS:
-        parts = (int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
-    elif (m := _MONTH_DAY.fullmatch(text)) and m[1].lower() in _MONTHS:
-        parts = (int(m[3]), _MONTHS[m[1].lower()], int(m[2]))
+    elif (m := _DAY_MONTH.fullmatch(text)) and m[2].lower() in MONTHS:
+        parts = (int(m[3]), MONTHS[m[2].lower()], int(m[1]))
+    elif (m := _MONTH_DAY.fullmatch(text)) and m[1].lower() in MONTHS:
+        parts = (int(m[3]), MONTHS[m[1].lower()], int(m[2]))
     if parts is None:
         return None
     try:

@@ -42,6 +42,38 @@ def test_sections_and_numbers() -> None:
     assert "## 7. Actions with no update since the last board" in out
 
 
+def test_changes_are_given_to_render_not_read_by_it() -> None:
+    """The caller gathers the changes from git; render only shows them."""
+    from datetime import date
+
+    from send_plan.render.reports import REPORT_BY_NAME, ReportInputs, render
+    from send_plan.revisions import Change, ReportChanges
+    from send_plan.validation import require_valid
+
+    plan = "send-improvement-plan-2019"
+    found = ReportChanges(
+        plan,
+        "abc1234",
+        "2019-09-17",
+        (
+            Change(plan, "P1.1", "rag", "amber", "green", "P1"),
+            Change(plan, None, "plan-status", "draft", "active"),
+        ),
+    )
+    portfolio = require_valid([Path(PLANS)]).portfolio
+    chosen = portfolio.require_plan(plan)
+    report = REPORT_BY_NAME["board-summary"]
+    day = date(2019, 11, 19)
+    out = render(report, "md", portfolio, chosen, day, ReportInputs(found)).data.decode()
+    assert "## 9. Changes since the last report" in out
+    assert "Changes since 17 September 2019 (revision `abc1234`)." in out
+    assert "| P1.1 | RAG rating | amber | green |" in out
+    assert f"| {plan} | plan status | draft | active |" in out
+    empty = ReportChanges(plan, "abc1234", "2019-09-17", ())
+    out = render(report, "md", portfolio, chosen, day, ReportInputs(empty)).data.decode()
+    assert "Nothing in the plan has changed since the last report." in out
+
+
 def test_chart_is_written_beside_markdown(tmp_path: Path) -> None:
     out = tmp_path / "board.md"
     result = runner.invoke(app, [*ARGS, "-o", str(out)])

@@ -5,15 +5,20 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from send_plan.cli import app
-from send_plan.history import Git
+from send_plan.git.digests import ActionDigest, PlanDigest, _parallel, digest, from_json, to_json
+from send_plan.git.plumbing import Git
 
 runner = CliRunner()
 
@@ -373,3 +378,210 @@ def test_status_and_board_summary_read_slip_from_git(repo: Repo) -> None:
     code, out, err = run("report", "board-summary", repo.plans, "--as-of", "2019-03-01")
     assert code == 0, err
     assert "| A | Action A | 31 March 2019 | 30 April 2019 | 30 |" in out
+
+
+# --------------------------------------------------------------------------- the digest cache
+
+GOOD_PLAN = yaml.safe_dump(
+    plan_doc(
+        A={"due": "2019-09-30", "original_due": "2019-06-30", "rag": "amber",
+           "rescheduled": [{"on": "2019-02-01", "from": "2019-06-30", "to": "2019-09-30", "reason": "Staffing."}]},
+        B={"carried_from": "old/X"},
+    ),
+    sort_keys=False,
+).encode()  # fmt: skip
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def test_a_digest_survives_the_cache_unchanged() -> None:
+    value = digest("p.yaml", GOOD_PLAN)
+    assert isinstance(value, PlanDigest)
+    assert from_json(json.loads(json.dumps(to_json(value)))) == value
+    assert value.actions["A"].rescheduled[0].reason == "Staffing."
+    broken = digest("p.yaml", b"schema_version: 1\nplan: [broken\n")
+    assert from_json(json.loads(json.dumps(to_json(broken)))) == broken
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_a_wrong_shaped_cache_entry_reads_as_missing(data: st.DataObject) -> None:
+    """Any JSON at all, or a good entry with one part replaced, reads as a digest
+    of the right shape or as None: never an exception."""
+    entry: Any = to_json(digest("p.yaml", GOOD_PLAN))
+    if data.draw(st.booleans()):
+        entry = data.draw(json_values)
+    else:
+        path = data.draw(st.sampled_from(
+            [("valid",), ("plan",), ("actions",), ("actions", "A"), ("actions", "A", 4),
+             ("actions", "A", 7), ("actions", "A", 9), ("actions", "A", 9, 0),
+             ("actions", "A", 9, 0, 1), ("actions", "B", 10), ("content_without_id",)]
+        ))  # fmt: skip
+        *parents, last = path
+        holder = entry
+        for key in parents:
+            holder = holder[key]
+        holder[last] = data.draw(json_values | st.sampled_from(["2019-13-01", "20190101"]))
+    value = from_json(entry)
+    if isinstance(value, PlanDigest):
+        for action in value.actions.values():
+            assert isinstance(action, ActionDigest)
+            date.fromisoformat(action.due)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "[]",
+        '{"valid": true}',
+        '{"valid": true, "plan": "p", "title": null, "status": "active", "actions": {"A": [1, 2]},'
+        ' "content": "x", "content_without_id": "y"}',
+        '{"valid": false}',
+    ],
+)
+def test_a_wrong_shaped_entry_on_disk_is_rebuilt(repo: Repo, damage: str) -> None:
+    repo.write("p.yaml", plan_doc(A={}))
+    repo.commit("add A", "2019-01-10T09:00:00+00:00")
+    assert run("history", "p/A", repo.plans)[0] == 0
+    (entry,) = (repo.root / ".git" / "send-plan-cache").rglob("*.json")
+    entry.write_text(damage)
+    code, out, _ = run("history", "p/A", repo.plans, "--format", "json")
+    assert code == 0
+    assert json.loads(out)["events"][0]["kind"] == "added"
+    assert json.loads(entry.read_text())["valid"] is True
+
+
+def test_workers_start_before_cat_file_opens_its_pipe() -> None:
+    """A worker forked while cat-file's input is open would keep it open for ever."""
+    import multiprocessing
+
+    class FakeGit:
+        def read_blobs(self, blobs: list[str]) -> Iterator[tuple[str, bytes]]:
+            assert len(multiprocessing.active_children()) >= 2
+            for blob in blobs:
+                yield blob, GOOD_PLAN
+
+    names = {f"{n:040x}": "p.yaml" for n in range(3)}
+    found = dict(_parallel(FakeGit(), names, list(names), 2))  # type: ignore[arg-type]
+    assert sorted(found) == sorted(names)
+    assert all(json.loads(text)["valid"] is True for text in found.values())
+
+
+# --------------------------------------------------------------------------- the gate cannot be bypassed
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["changes", "--since", "--output={target}"],
+        ["changes", "--since", "HEAD", "--until", "--output={target}"],
+        ["validate", "--base", "--output={target}"],
+        ["report", "board-summary", "--since", "--output={target}"],
+    ],
+)
+def test_a_revision_that_looks_like_an_option_is_refused(
+    repo: Repo, tmp_path: Path, args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.write("p.yaml", plan_doc(A={}))
+    repo.commit("add", "2019-01-10T09:00:00+00:00")
+    monkeypatch.chdir(repo.root)
+    target = tmp_path / "written-by-git"
+    code, _, err = run(*(a.format(target=target) for a in args), repo.plans)
+    assert code == 2
+    assert "is not a revision" in err
+    assert not target.exists()
+    assert not (repo.root / "written-by-git").exists()
+
+
+def test_plan_files_with_non_ascii_names_are_seen(repo: Repo) -> None:
+    repo.write("ynys-môn.yaml", plan_doc(A={"due": "2019-03-31"}))
+    base = repo.commit("add", "2019-01-10T09:00:00+00:00")
+    repo.write("ynys-môn.yaml", plan_doc(A={"due": "2019-06-30"}))  # moved, no record
+    code, out, _ = run("validate", repo.plans, "--base", base, "--format", "json")
+    assert code == 1
+    assert [f["code"] for f in json.loads(out)["findings"]] == ["E401"]
+    repo.commit("move", "2019-02-10T09:00:00+00:00")
+    assert [c["kind"] for c in changes(repo, base)["changes"]] == ["due"]
+
+
+def test_deleting_a_plan_that_is_not_a_draft_is_an_error(repo: Repo) -> None:
+    repo.write("p.yaml", plan_doc(A={}))
+    repo.write("q.yaml", plan_doc("q", status="draft", A={}))
+    base = repo.commit("add", "2019-01-10T09:00:00+00:00")
+    (repo.root / "plans" / "p.yaml").unlink()
+    (repo.root / "plans" / "q.yaml").unlink()
+    repo.write("r.yaml", plan_doc("r", A={}))
+    code, out, _ = run("validate", repo.plans, "--base", base, "--format", "json")
+    assert code == 1
+    [finding] = json.loads(out)["findings"]
+    assert (finding["code"], finding["plan"]) == ("E406", "p")  # the draft may go
+
+
+def test_a_base_version_that_does_not_validate_says_the_change_was_not_judged(repo: Repo) -> None:
+    repo.write("p.yaml", "schema_version: 1\nplan: [broken\n")
+    base = repo.commit("broken", "2019-01-10T09:00:00+00:00")
+    repo.write("p.yaml", plan_doc(A={}))
+    code, out, _ = run("validate", repo.plans, "--base", base, "--format", "json")
+    assert code == 0
+    assert [f["code"] for f in json.loads(out)["findings"]] == ["W401"]
+
+
+def test_a_range_an_empty_repository_and_a_date_before_history_get_their_reasons(
+    repo: Repo, tmp_path: Path
+) -> None:
+    repo.write("p.yaml", plan_doc(A={}))
+    code, _, err = run("changes", "--since", "HEAD", repo.plans)
+    assert code == 2
+    assert "has no commits yet" in err
+    repo.commit("add", "2019-01-10T09:00:00+00:00")
+    code, _, err = run("changes", "--since", "main..feature", repo.plans)
+    assert (code, "is a range; give one revision" in err) == (2, True)
+    code, _, err = run("changes", "--since", "2018-06-01", repo.plans)
+    assert code == 2
+    assert "the first commit is on 2019-01-10; give a later date" in err
+    assert "send-plan init --demo" in err
+    code, _, err = run(
+        "report", "board-summary", repo.plans, "--since", "HEAD", "--as-of", "2018-12-01"
+    )
+    assert code == 2
+    assert "before the first commit (on 2019-01-10)" in err
+
+
+def test_a_shallow_clone_is_named_with_its_fix(repo: Repo, tmp_path: Path) -> None:
+    repo.write("p.yaml", plan_doc(A={"due": "2019-03-31"}))
+    first = repo.commit("add", "2019-01-10T09:00:00+00:00")
+    repo.write("p.yaml", plan_doc(A={"due": "2019-04-30"}))
+    repo.commit("move", "2019-02-10T09:00:00+00:00")
+    clone = tmp_path / "clone"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone)], check=True
+    )
+    code, _, err = run("validate", str(clone / "plans"), "--base", first)
+    assert code == 2
+    assert "shallow clone" in err
+    assert "fetch-depth: 0" in err
+
+
+def test_changes_made_while_resolving_a_merge_belong_to_the_merge(repo: Repo) -> None:
+    repo.write("p.yaml", plan_doc(A={}, B={}))
+    repo.commit("add", "2019-01-10T09:00:00+00:00")
+    repo.git("checkout", "-q", "-b", "side")
+    repo.write("p.yaml", plan_doc(A={"rag": "green"}, B={}))
+    repo.commit("side: A green", "2019-01-11T09:00:00+00:00")
+    repo.git("checkout", "-q", "-")
+    repo.write("p.yaml", plan_doc(A={"rag": "red"}, B={}))
+    repo.commit("main: A red", "2019-01-12T09:00:00+00:00")
+    subprocess.run(["git", "-C", str(repo.root), "merge", "-q", "side"], capture_output=True)
+    repo.write("p.yaml", plan_doc(A={"rag": "amber"}, B={"rag": "amber"}))  # the resolution
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "--no-edit", when="2019-01-13T09:00:00+00:00")
+    code, out, _ = run("history", "p/B", repo.plans, "--format", "json")
+    assert code == 0, out
+    [event] = [e for e in json.loads(out)["events"] if e["kind"] == "rag"]
+    assert event["date"] == "2019-01-13"  # the merge commit, not a later one

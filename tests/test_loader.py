@@ -130,10 +130,18 @@ def test_yaml_syntax_error_is_e002_at_its_line(text: str, line: int, column: int
     assert loaded.data is None
 
 
-def test_control_character_is_e002_at_its_place() -> None:
+def test_control_character_is_e009_at_its_place() -> None:
     loaded = load("schema_version: 1\nplan:\n  id: a\x1bb\n")
-    assert places(loaded) == [("E002", 3, 8)]
-    assert "U+001B" in loaded.findings[0].message
+    assert places(loaded)[0] == ("E009", 3, 8)
+    assert "U+001B ESCAPE" in loaded.findings[0].message
+
+
+@pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029"])
+def test_line_separators_do_not_shift_later_lines(char: str) -> None:
+    loaded = load(f"schema_version: 1\nplan:\n  title: a{char}b\n  id: Bad Id\n")
+    assert [f[:2] for f in places(loaded)][:1] == [("E009", 3)]
+    # the plan id's error stays on line 4, where an editor shows it
+    assert ("E107", 4) in [f[:2] for f in places(loaded)]
 
 
 @pytest.mark.parametrize(

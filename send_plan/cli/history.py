@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -23,6 +23,9 @@ from send_plan.formats.changes import Format as ChangesFormat
 from send_plan.formats.history import FORMATS as HISTORY_FORMATS
 from send_plan.formats.history import Format as HistoryFormat
 
+if TYPE_CHECKING:
+    from send_plan.revisions import Slip
+
 
 def changes(
     since: Annotated[
@@ -35,8 +38,8 @@ def changes(
     format: Annotated[ChangesFormat, format_option()] = ChangesFormat.table,
 ) -> None:
     """What changed in the plans between two git revisions."""
-    from send_plan.changes import changes_between
     from send_plan.formats.terminal import print_changes
+    from send_plan.git.changes import changes_between
 
     _show(
         changes_between(plan_paths(paths), since, until), CHANGES_FORMATS.get(format), print_changes
@@ -49,8 +52,8 @@ def history(
     format: Annotated[HistoryFormat, format_option()] = HistoryFormat.table,
 ) -> None:
     """The life of one action in git: every change to its status, RAG, deadline or lead."""
-    from send_plan.changes import action_history
     from send_plan.formats.terminal import print_history
+    from send_plan.git.timeline import action_history
 
     _show(action_history(plan_paths(paths), ref), HISTORY_FORMATS.get(format), print_history)
 
@@ -67,14 +70,13 @@ def _show(found: Any, formatter: Callable[[Any], str] | None, view: Callable[...
         view(found, console(color=settings.color))
 
 
-def git_slips(paths: list[Path]) -> dict[tuple[str, str], tuple[str, int, int]] | None:
+def git_slips(paths: list[Path]) -> dict[tuple[str, str], Slip] | None:
     """Slip figures from git when the plans are in a repository, else None."""
-    from send_plan.history import GitError
+    from send_plan.git.plumbing import GitError
+    from send_plan.git.timeline import slips
 
     try:
-        from send_plan.changes import slips
-
-        return {k: (s.first_due, s.deadline_moves, s.slip_days) for k, s in slips(paths).items()}
+        return slips(paths)
     except GitError:
         return None
 

@@ -105,10 +105,10 @@ def report(
         chosen = result.portfolio.require_plan(plan)
         inputs = ReportInputs(meeting=meeting_day)
         if report.uses_history and not no_history:
-            from send_plan.render.reports import changes_since_last_report
+            from send_plan.git.changes import changes_for_report
 
             inputs = ReportInputs(
-                changes=changes_since_last_report(plan_paths(paths), chosen, day, since),
+                changes=changes_for_report(plan_paths(paths), chosen, day, since),
                 slips=git_slips(plan_paths(paths)),
                 meeting=meeting_day,
             )

@@ -41,7 +41,7 @@ def validate(
 
     result = check(plan_paths(paths))
     if base is not None:
-        from send_plan.changes import judge_change
+        from send_plan.git.gate import judge_change
 
         result = judge_change(result, plan_paths(paths), base)
     body = FORMATS[format](result, strict=strict)

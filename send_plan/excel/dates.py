@@ -12,28 +12,8 @@ import re
 from datetime import date
 
 from send_plan.excel.places import BadValue
+from send_plan.words import MONTHS as _MONTHS
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
 _WEEKDAYS = {
     name: number
     for number, names in enumerate(

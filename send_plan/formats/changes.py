@@ -1,12 +1,18 @@
 """Output formats for ``changes``: JSON (the contract in docs/commands.md) and
-Markdown; the terminal table is in :mod:`send_plan.formats.terminal`."""
+Markdown, a table per plan; the terminal table is in :mod:`send_plan.formats.terminal`."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING
+
+from send_plan.formats.markdown import cell, row
+from send_plan.revisions import KIND_LABEL
+
+if TYPE_CHECKING:
+    from send_plan.git.changes import Changes
 
 
 class Format(StrEnum):
@@ -15,14 +21,43 @@ class Format(StrEnum):
     markdown = "markdown"
 
 
-def format_json(found: Any) -> str:
-    return json.dumps(found.as_dict(), indent=2, ensure_ascii=False) + "\n"
+def format_json(changes: Changes) -> str:
+    return json.dumps(changes.as_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
-def format_markdown(found: Any) -> str:
-    from send_plan.changes import format_markdown as markdown
+def format_markdown(changes: Changes) -> str:
+    """A table per plan, then the actions moved between areas."""
+    from send_plan.git.changes import sorted_for_table
 
-    return markdown(found)
+    lines = [
+        f"# Changes from {changes.since.short} ({changes.since.day}) "
+        f"to {changes.until.short} ({changes.until.day})",
+        "",
+    ]
+    if not changes.changes and not changes.moved:
+        return "\n".join([*lines, "No changes.", ""])
+    plan = None
+    for c in sorted_for_table(changes.changes):
+        if c.plan != plan:
+            plan = c.plan
+            lines += [
+                "",
+                f"## {cell(plan)}",
+                "",
+                "| Action | Change | From | To |",
+                "|---|---|---|---|",
+            ]
+        lines.append(row((c.action or "", KIND_LABEL[c.kind], c.from_, c.to)))
+    if changes.moved:
+        lines += [
+            "",
+            "## Actions moved between areas",
+            "",
+            "| Plan | Action | From area | To area |",
+            "|---|---|---|---|",
+        ]
+        lines += [row((m.plan, m.action, m.from_area, m.to_area)) for m in changes.moved]
+    return "\n".join(lines) + "\n"
 
 
-FORMATS: dict[str, Callable[[Any], str]] = {"json": format_json, "markdown": format_markdown}
+FORMATS: dict[str, Callable[[Changes], str]] = {"json": format_json, "markdown": format_markdown}

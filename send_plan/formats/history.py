@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from send_plan.git.timeline import History
 
 
 class Format(StrEnum):
@@ -14,8 +17,8 @@ class Format(StrEnum):
     json = "json"
 
 
-def format_json(found: Any) -> str:
+def format_json(found: History) -> str:
     return json.dumps(found.as_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
-FORMATS: dict[str, Callable[[Any], str]] = {"json": format_json}
+FORMATS: dict[str, Callable[[History], str]] = {"json": format_json}

@@ -259,7 +259,7 @@ def print_status(
 
 
 def print_changes(changes: Any, out: Console) -> None:
-    from send_plan.changes import KIND_LABEL, sorted_for_table
+    from send_plan.git.changes import KIND_LABEL, sorted_for_table
 
     out.print(
         f"Changes from {changes.since.short} ({changes.since.day}) "
@@ -272,25 +272,25 @@ def print_changes(changes: Any, out: Console) -> None:
     plan = None
     table: Table | None = None
     for c in sorted_for_table(changes.changes):
-        if c["plan"] != plan:
+        if c.plan != plan:
             if table is not None:
                 out.print(table)
-            plan = c["plan"]
+            plan = c.plan
             table = Table(title=plan, title_justify="left", expand=True)
             for name in ("Action", "Change", "From", "To"):
                 table.add_column(name, overflow="fold")
         assert table is not None
-        style = "bold green" if c["kind"] == "completed" else None
+        style = "bold green" if c.kind == "completed" else None
         table.add_row(
-            c["action"] or "",
-            Text(KIND_LABEL[c["kind"]], style=style or ""),
-            _text(c["from"]),
-            _text(c["to"]),
+            c.action or "",
+            Text(KIND_LABEL[c.kind], style=style or ""),
+            _text(c.from_),
+            _text(c.to),
         )
     if table is not None:
         out.print(table)
     for m in changes.moved:
-        out.print(f"{m['plan']} {m['action']}: moved from area {m['from_area']} to {m['to_area']}")
+        out.print(f"{m.plan} {m.action}: moved from area {m.from_area} to {m.to_area}")
 
 
 def print_history(history: Any, out: Console) -> None:
@@ -298,9 +298,9 @@ def print_history(history: Any, out: Console) -> None:
     for name in ("Commit", "Date", "Author", "Change", "From", "To", "Subject / reason"):
         table.add_column(name, overflow="fold")
     for e in history.events:
-        note = e["subject"] + (f"\nreason: {e['reason']}" if e.get("reason") else "")
+        note = e.commit.subject + (f"\nreason: {e.reason}" if e.reason else "")
         table.add_row(
-            e["rev"], e["date"], e["author"], e["kind"], _text(e["from"]), _text(e["to"]), note
+            e.commit.short, e.commit.day, e.commit.author, e.kind, _text(e.from_), _text(e.to), note
         )
     out.print(table)
     out.print(
@@ -313,6 +313,6 @@ def print_history(history: Any, out: Console) -> None:
 def _text(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return ", ".join(value)
     return str(value)

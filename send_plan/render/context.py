@@ -39,6 +39,7 @@ from send_plan.render.views import (
     Sentences,
     TrackedRow,
 )
+from send_plan.revisions import KIND_LABEL, ReportChanges, Slip
 from send_plan.tracking import (
     REVISIT_MONTHS,
     FinalPosition,
@@ -223,7 +224,7 @@ def _moved(t: TrackedAction, as_of: date) -> MovedRow:
     due_then = known[-1].to if known else a.deadline
     first_due = a.first_due
     if t.history is not None and not a.rescheduled:
-        first_due = date.fromisoformat(t.history[0])
+        first_due = date.fromisoformat(t.history.first_due)
     assert due_then is not None  # ongoing work never moves
     assert first_due is not None
     return {
@@ -249,11 +250,32 @@ def _moved_by(t: TrackedAction, as_of: date) -> bool:
     a = t.action
     if a.deadline is None:
         return False  # ongoing work has no deadline to move
-    if t.history is not None and t.history[1] and not a.rescheduled:
+    if t.history is not None and t.history.deadline_moves and not a.rescheduled:
         return True  # moved in git without a record in the file
     if a.rescheduled:
         return any(r.on <= as_of for r in a.rescheduled)
     return a.original_due is not None and a.original_due != a.due
+
+
+def _change_rows(found: ReportChanges | None) -> list[ChangeRow] | None:
+    """The changes as the templates show them: a plan's own changes under its id."""
+    if found is None:
+        return None
+    return [
+        {
+            "plan": c.plan,
+            "action": c.action or found.plan,
+            "kind": c.kind,
+            "kind_label": KIND_LABEL[c.kind],
+            "from": _listed_value(c.from_),
+            "to": _listed_value(c.to),
+        }
+        for c in found.changes
+    ]
+
+
+def _listed_value(value: str | tuple[str, ...] | None) -> str | list[str] | None:
+    return list(value) if isinstance(value, tuple) else value
 
 
 def _review(review: Review | None) -> ReviewRow | None:
@@ -354,13 +376,13 @@ def board_summary(
     plan: Plan,
     as_of: date,
     *,
-    changes: list[ChangeRow] | None = None,
-    since: dict[str, str] | None = None,
-    history: Mapping[tuple[str, str], tuple[str, int, int]] | None = None,
+    changes: ReportChanges | None = None,
+    history: Mapping[tuple[str, str], Slip] | None = None,
     meeting_day: date | None = None,
 ) -> BoardSummary:
     """The progress update a board receives, as of ``as_of``, for the meeting on
-    ``meeting_day`` (by default the plan's first meeting on or after as-of)."""
+    ``meeting_day`` (by default the plan's first meeting on or after as-of); with
+    the plan's ``changes`` since the last report when git history was read."""
     summary = track_plan(portfolio, plan, as_of, history=history)
     info = plan_info(plan)
     counts = summary.counts.states
@@ -445,8 +467,10 @@ def board_summary(
         "late_starts": [_tracked_row(t, as_of) for t in late],
         "stale": [_tracked_row(t, as_of) for t in stale],
         "deadlines_moved": moved_rows,
-        "changes": changes,
-        "since": since,
+        "changes": _change_rows(changes),
+        "since": None
+        if changes is None
+        else {"rev": changes.since_rev, "date": changes.since_date},
         "chart": None,
         "indicators": indicators,
         "indicators_without_figures": without_figures,

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from send_plan.model import Plan
     from send_plan.portfolio import Portfolio
     from send_plan.render.chart import ChartWorker
-    from send_plan.render.views import AppendixB, BoardSummary, ChangeRow
+    from send_plan.render.views import AppendixB, BoardSummary
+    from send_plan.revisions import ReportChanges, Slip
 
 
 class ReportName(StrEnum):
@@ -40,20 +41,11 @@ FORMATS = tuple(ReportFormat)
 
 
 @dataclass(frozen=True)
-class ReportChanges:
-    """What changed in a plan since the last report: rows for the template, and
-    the commit they are counted from."""
-
-    rows: list[ChangeRow]
-    since: dict[str, str]
-
-
-@dataclass(frozen=True)
 class ReportInputs:
     """What a report needs besides the plans, gathered by the caller."""
 
     changes: ReportChanges | None = None
-    slips: Mapping[tuple[str, str], tuple[str, int, int]] | None = None
+    slips: Mapping[tuple[str, str], Slip] | None = None
     #: The meeting the paper is for, when not the first listed on or after as-of.
     meeting: date | None = None
 
@@ -101,13 +93,11 @@ def _board_summary(
 ) -> BoardSummary:
     from send_plan.render.context import board_summary
 
-    changes = inputs.changes
     return board_summary(
         portfolio,
         plan,
         as_of,
-        changes=changes.rows if changes else None,
-        since=changes.since if changes else None,
+        changes=inputs.changes,
         history=inputs.slips,
         meeting_day=inputs.meeting,
     )
@@ -144,46 +134,6 @@ REPORT_BY_NAME: dict[str, Report[Any]] = {
         _appendix_b_docx,
     ),
 }
-
-
-def changes_since_last_report(
-    paths: Any, plan: Plan, as_of: date, since: str | None
-) -> ReportChanges | None:
-    """The plan's changes since the last report, from git.
-
-    With ``since`` (a revision or date) that is the start; otherwise the last
-    commit on or before the plan's previous board meeting before ``as_of``. None
-    (the section is left out) when the plans are not in a git repository or no
-    earlier meeting is known.
-    """
-    from send_plan.changes import KIND_LABEL, changes_between
-    from send_plan.history import GitError
-
-    explicit = since is not None
-    if since is None:
-        earlier = [m for m in plan.plan.board_meetings if m < as_of]
-        if not earlier:
-            return None
-        since = earlier[-1].isoformat()
-    try:
-        found = changes_between(paths, since, as_of.isoformat())
-    except GitError:
-        if explicit:
-            raise
-        return None  # not in a repository, or no commit that early: leave the section out
-    rows: list[ChangeRow] = [
-        {
-            "plan": c["plan"],
-            "action": c["action"] or plan.id,
-            "kind": c["kind"],
-            "kind_label": KIND_LABEL[c["kind"]],
-            "from": c["from"],
-            "to": c["to"],
-        }
-        for c in found.changes
-        if c["plan"] == plan.id
-    ]
-    return ReportChanges(rows, found.since.as_dict())
 
 
 def trend_chart_name(chart_name: str) -> str:
