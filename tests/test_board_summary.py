@@ -92,7 +92,7 @@ def test_word_document(tmp_path: Path) -> None:
     assert headings[:3] == ["1 Summary", "1.1 Recommendations", "2 Progress by area"]
     assert "3 Progress since the last board" in headings
     assert "4 Overdue actions" in headings
-    assert len(doc.inline_shapes) == 1  # the chart
+    assert len(doc.inline_shapes) == 2  # the chart, and the indicators' trend
     cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
     for ident in OVERDUE:
         assert ident in cells

@@ -148,7 +148,11 @@ def chart_rows(rows: Sequence[IndicatorRow]) -> list[IndicatorRow]:
     if len(rows) <= MAX_PANELS:
         return list(rows)
     urgent = [r for r in rows if r["rating"] in ("red", "amber") or r["late_data"]]
-    chosen = {id(r) for r in [*urgent, *rows][:MAX_PANELS]}
+    chosen: dict[int, None] = {}  # ids in the order chosen, each once
+    for r in [*urgent, *rows]:
+        if len(chosen) == MAX_PANELS:
+            break
+        chosen.setdefault(id(r))
     return [r for r in rows if id(r) in chosen]
 
 
