@@ -29,6 +29,7 @@ from send_plan.render.views import (
     CarriedTo,
     ChangeRow,
     DocumentInfo,
+    IndicatorRow,
     Judged,
     MovedRow,
     PlanInfo,
@@ -400,33 +401,7 @@ def board_summary(
     sentences = _sentences(summary.next_board_meeting, summary.revisit_expected_by, review)
     indicators, without_figures = scorecard(summary.indicators)
     sentences["indicators"] = indicator_sentence(indicators, without_figures, summary.indicators)
-    recommendations = [f"Receive the update on progress of the {info['title']}."]
-    if overdue:
-        them = "it" if len(overdue) == 1 else "them"
-        recommendations.append(
-            f"Note the {plural(len(overdue), 'overdue action')} and the action being taken "
-            f"to bring {them} back on track."
-        )
-    if moved_rows:
-        recommendations.append(
-            f"Note the {plural(len(moved_rows), 'action')} whose deadline has moved, "
-            "and the reasons."
-        )
-    red = [r["id"] for r in indicators if r["rating"] == "red"]
-    if red:
-        whose = "its trajectory" if len(red) == 1 else "their trajectories"
-        recommendations.append(
-            f"Note the {plural(len(red), 'indicator')} rated red against {whose} "
-            f"({', '.join(red)})."
-        )
-    if review:
-        rated = (
-            f", which rated progress {RAG[review['rating']].lower()}" if review["rating"] else ""
-        )
-        recommendations.append(
-            f"Note the latest external review by {review['by']} on "
-            f"{long_date(review['date'])}{rated}."
-        )
+    recommendations = _recommendations(info, len(overdue), len(moved_rows), indicators, review)
     return {
         "report": "board-summary",
         "document": document(f"{info['title']}: progress update", plan, as_of),
@@ -478,6 +453,43 @@ def board_summary(
         "indicator_chart": None,
         "indicator_chart_alt": chart_alt(indicators),
     }
+
+
+def _recommendations(
+    info: PlanInfo,
+    overdue: int,
+    moved: int,
+    indicators: list[IndicatorRow],
+    review: ReviewRow | None,
+) -> list[str]:
+    """What the board is asked to do: receive the update, note what needs it."""
+    recommendations = [f"Receive the update on progress of the {info['title']}."]
+    if overdue:
+        them = "it" if overdue == 1 else "them"
+        recommendations.append(
+            f"Note the {plural(overdue, 'overdue action')} and the action being taken "
+            f"to bring {them} back on track."
+        )
+    if moved:
+        recommendations.append(
+            f"Note the {plural(moved, 'action')} whose deadline has moved, and the reasons."
+        )
+    red = [r["id"] for r in indicators if r["rating"] == "red"]
+    if red:
+        whose = "its trajectory" if len(red) == 1 else "their trajectories"
+        recommendations.append(
+            f"Note the {plural(len(red), 'indicator')} rated red against {whose} "
+            f"({', '.join(red)})."
+        )
+    if review:
+        rated = (
+            f", which rated progress {RAG[review['rating']].lower()}" if review["rating"] else ""
+        )
+        recommendations.append(
+            f"Note the latest external review by {review['by']} on "
+            f"{long_date(review['date'])}{rated}."
+        )
+    return recommendations
 
 
 def rag_keys(plan: Plan) -> list[str]:
