@@ -259,6 +259,7 @@ def print_status(
 
 
 def print_changes(changes: Any, out: Console) -> None:
+    from send_plan.formats.changes import shown
     from send_plan.git.changes import KIND_LABEL, sorted_for_table
 
     out.print(
@@ -282,10 +283,10 @@ def print_changes(changes: Any, out: Console) -> None:
         assert table is not None
         style = "bold green" if c.kind == "completed" else None
         table.add_row(
-            c.action or "",
+            c.subject or "",
             Text(KIND_LABEL[c.kind], style=style or ""),
-            _text(c.from_),
-            _text(c.to),
+            _text(shown(c.from_)),
+            _text(shown(c.to)),
         )
     if table is not None:
         out.print(table)

@@ -27,12 +27,19 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from send_plan.git.figures import (
+    Damaged,
+    IndicatorDigest,
+    indicator_digests,
+    indicators_from_json,
+    indicators_json,
+)
 from send_plan.git.plumbing import Git
 
 if TYPE_CHECKING:
     from send_plan.model import Plan
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5  # 5: indicators' figures
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: Parse versions in worker processes when at least this many need parsing.
 PARALLEL_MIN = int(os.environ.get("SEND_PLAN_PARALLEL_MIN", 8))
@@ -79,6 +86,8 @@ class PlanDigest:
     actions: Mapping[str, ActionDigest]
     content: str  # fingerprints of the whole file, and of it without the plan id
     content_without_id: str
+    #: The plan's indicators by id, in file order (see :mod:`send_plan.git.figures`).
+    indicators: Mapping[str, IndicatorDigest] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +156,7 @@ def plan_digest(plan: Plan, data: dict[str, Any]) -> PlanDigest:
         content_without_id=_fingerprint(
             {**data, "plan": {k: v for k, v in data["plan"].items() if k != "id"}}
         ),
+        indicators=indicator_digests(plan),
     )
 
 
@@ -186,6 +196,7 @@ def to_json(value: Digest) -> dict[str, Any]:
         },
         "content": value.content,
         "content_without_id": value.content_without_id,
+        "indicators": indicators_json(value.indicators),
     }
 
 
@@ -218,8 +229,9 @@ def from_json(value: object, seen: Seen | None = None) -> Digest | None:
             actions={_text(k): _action(v, seen) for k, v in _mapping(entry.get("actions")).items()},
             content=_text(entry.get("content")),
             content_without_id=_text(entry.get("content_without_id")),
+            indicators=indicators_from_json(entry.get("indicators")),
         )
-    except _Damaged:
+    except (_Damaged, Damaged):
         return None
 
 

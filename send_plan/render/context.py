@@ -40,7 +40,7 @@ from send_plan.render.views import (
     Sentences,
     TrackedRow,
 )
-from send_plan.revisions import KIND_LABEL, ReportChanges, Slip
+from send_plan.revisions import KIND_LABEL, ChangeValue, ReportChanges, Slip
 from send_plan.tracking import (
     REVISIT_MONTHS,
     FinalPosition,
@@ -50,7 +50,7 @@ from send_plan.tracking import (
     track_plan,
 )
 from send_plan.vocab import RAG_KEYS, Position, Rag, State
-from send_plan.words import iso, long_date, period, plural
+from send_plan.words import iso, long_date, number, period, plural
 
 
 def plan_info(plan: Plan) -> PlanInfo:
@@ -265,7 +265,7 @@ def _change_rows(found: ReportChanges | None) -> list[ChangeRow] | None:
     return [
         {
             "plan": c.plan,
-            "action": c.action or found.plan,
+            "action": c.subject or found.plan,
             "kind": c.kind,
             "kind_label": KIND_LABEL[c.kind],
             "from": _listed_value(c.from_),
@@ -275,7 +275,10 @@ def _change_rows(found: ReportChanges | None) -> list[ChangeRow] | None:
     ]
 
 
-def _listed_value(value: str | tuple[str, ...] | None) -> str | list[str] | None:
+def _listed_value(value: ChangeValue) -> str | list[str] | None:
+    """A changed value for a template: references as a list, a figure as text."""
+    if isinstance(value, float):
+        return number(value)
     return list(value) if isinstance(value, tuple) else value
 
 
