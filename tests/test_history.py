@@ -721,3 +721,23 @@ def test_figures_survive_the_cache() -> None:
                    {"EHC20": [True, [["2019-03-31", "1", False, False]]]}):  # fmt: skip
         entry["indicators"] = damage
         assert from_json(entry) is None
+
+
+def test_the_board_summary_lists_figures_changed_since_the_last_report(repo: Repo) -> None:
+    repo.write("p.yaml", with_figures(plan_doc(A={}), {"date": "2019-03-31", "value": 21.5}))
+    first = repo.commit("Q4 figure", "2019-04-20T09:00:00+00:00")
+    repo.write(
+        "p.yaml",
+        with_figures(
+            plan_doc(A={}),
+            {"date": "2019-03-31", "value": 23, "note": "Final return."},
+            {"date": "2019-06-30", "value": 30},
+        ),
+    )
+    repo.commit("Q1 figure", "2019-07-20T09:00:00+00:00")
+    code, out, err = run(
+        "report", "board-summary", repo.plans, "--as-of", "2019-07-25", "--since", first
+    )
+    assert code == 0, err
+    assert "| EHC20 2019-03-31 | figure restated | 21.5 | 23 |" in out
+    assert "| EHC20 2019-06-30 | figure added |  | 30 |" in out
