@@ -288,6 +288,50 @@ def write_portfolio(
     return paths
 
 
+def write_reference(path: Path, seed: int = 2019) -> Path:
+    """A council's reference Word document: landscape A4, its own fonts, a header
+    with a logo picture (about 100 KB) and a footer, and some body text."""
+    import io
+    import struct
+    import zlib
+
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm, Pt
+
+    rng = random.Random(seed)
+    width, height = 300, 110
+    rows = b"".join(
+        b"\x00" + bytes(rng.randrange(256) for _ in range(width * 3)) for _ in range(height)
+    )
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    logo = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    for name, font, size in (("Normal", "Verdana", 11), ("Heading 1", "Georgia", 16)):
+        doc.styles[name].font.name, doc.styles[name].font.size = font, Pt(size)
+    header = section.header.paragraphs[0]
+    header.text = "OFFICIAL"
+    header.add_run().add_picture(io.BytesIO(logo), width=Mm(40))
+    section.footer.paragraphs[0].text = "Testshire County Council, County Hall"
+    for _ in range(20):
+        doc.add_paragraph("Guidance for report authors: delete this text. " * 5)
+    doc.save(str(path))
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("out", type=Path)

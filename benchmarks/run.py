@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from generate import write_portfolio, write_repository  # noqa: E402
+from generate import write_portfolio, write_reference, write_repository  # noqa: E402
 
 PY = sys.executable
 SEND_PLAN = [PY, "-m", "send_plan"]
@@ -241,6 +241,19 @@ def cases(work: Path, repeat: int, history_commits: int) -> list[Row]:
             "status --format json",
         )
     )  # fmt: skip
+    board = [*SEND_PLAN, "report", "board-summary", str(plan_file), "--as-of", "2020-06-01",
+             "--format", "docx", "-o", str(work / "board.docx")]  # fmt: skip
+    reference = write_reference(work / "council.docx")
+    rows.append(
+        pair(
+            "report board-summary --format docx --reference-docx, 1,000 actions <= 1.2x without",
+            [*board, "--reference-docx", str(reference)],
+            board,
+            1.2,
+            repeat,
+            "without --reference-docx",
+        )
+    )
 
     # Git history: a generated repository, one 1,000-action plan edited by each commit.
     repo = work / "repo"

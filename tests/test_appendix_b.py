@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import assert_golden
-from docx import Document
 from docx.oxml.ns import qn
+from docx_checks import assert_accessible
 from typer.testing import CliRunner
 
 from send_plan.cli import app
@@ -47,7 +46,7 @@ def test_word_document_has_real_tables(tmp_path: Path) -> None:
     out = tmp_path / "appendix-b.docx"
     result = runner.invoke(app, [*ARGS, "--format", "docx", "-o", str(out)])
     assert result.exit_code == 0, result.stderr
-    doc = Document(str(out))
+    doc = assert_accessible(out.read_bytes())
     section = doc.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
@@ -100,7 +99,7 @@ def test_escaping_round_trips_in_word_and_html(tmp_path: Path) -> None:
     out = tmp_path / "b.docx"
     args = ["report", "appendix-b", str(plans), "--plan", "wsoa-2018"]
     assert runner.invoke(app, [*args, "-f", "docx", "-o", str(out)]).exit_code == 0
-    word = Document(io.BytesIO(out.read_bytes()))
+    word = assert_accessible(out.read_bytes())
     cells = [c.text for t in word.tables for r in t.rows for c in r.cells]
     assert tricky in cells
     html = runner.invoke(app, [*args, "-f", "html"]).stdout

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from conftest import assert_golden
-from docx import Document
 from docx.oxml.ns import qn
+from docx_checks import assert_accessible, chart_descriptions
 from typer.testing import CliRunner
 
 from send_plan.cli import app
@@ -87,7 +87,7 @@ def test_word_document(tmp_path: Path) -> None:
     out = tmp_path / "board.docx"
     result = runner.invoke(app, [*ARGS, "-f", "docx", "-o", str(out)])
     assert result.exit_code == 0, result.stderr
-    doc = Document(str(out))
+    doc = assert_accessible(out.read_bytes())
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert headings[:3] == ["1 Summary", "1.1 Recommendations", "2 Progress by area"]
     assert "3 Progress since the last board" in headings
@@ -108,6 +108,16 @@ def test_word_document(tmp_path: Path) -> None:
     assert rag_fills == {"C00000", "E26B0A", "FFC000"}  # red, red/amber, amber
     for table in doc.tables[1:]:
         assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    # the chart says in words what it shows, counts included
+    (alt,) = chart_descriptions(out.read_bytes())
+    assert "94 actions in 4 areas" in alt
+    assert "39 complete, 44 on track, 1 due before the next board, 8 overdue, 2 withdrawn" in alt
+    assert "P1, 24 actions: by state, 10 complete, 11 on track, 2 overdue, 1 withdrawn" in alt
+    # the built-in look: A4 portrait, Arial, numbered headings, 9 pt table text
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert doc.styles["Normal"].font.name == "Arial"
+    assert doc.styles["Table Grid"].font.size.pt == 9
 
 
 def test_user_template_gets_the_same_context(tmp_path: Path) -> None:

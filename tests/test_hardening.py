@@ -9,6 +9,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from docx_checks import assert_accessible
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -133,6 +134,7 @@ def test_no_command_opens_a_network_connection(
     ):
         code, _, err = invoke(*args)
         assert code == 0, (args, err)
+    assert_accessible((tmp_path / "b.docx").read_bytes())
 
 
 LINES = WSOA.splitlines(keepends=True)

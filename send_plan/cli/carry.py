@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from send_plan import words
 from send_plan.cli.common import (
     Paths,
     echo,
@@ -94,7 +95,7 @@ def carry_forward(
         write_atomic(output, successor.text.encode(), force=force)
         say(f"wrote {output}: {len(successor.carried)} action(s) carried from {plan_id}")
     if successor.past_due:
-        listed = ", ".join(successor.past_due)
+        listed = words.listed(successor.past_due, 8)
         if successor.new_due is not None:
             say(
                 f"new deadline {successor.new_due} for {len(successor.past_due)} action(s) "

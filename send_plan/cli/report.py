@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -29,7 +30,13 @@ from send_plan.render.reports import (
 )
 
 #: Existing files a report may replace without --force: earlier reports.
+if TYPE_CHECKING:
+    from send_plan.model import Plan
+    from send_plan.render.reports import ReportInputs
+
 _REPORT_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".docx")
+#: Templates read as Word documents (docxtpl), not as Jinja text.
+_WORD_SUFFIXES = (".docx", ".dotx", ".docm", ".dotm", ".doc")
 
 
 def report(
@@ -66,7 +73,17 @@ def report(
     template: Annotated[
         Path | None,
         typer.Option(
-            help="Render your own Jinja template (Markdown or HTML) with the same context."
+            help="Render your own template with the same context: Jinja Markdown or HTML, "
+            "or with --format docx a Word document (.docx) holding Jinja tags.",
+        ),
+    ] = None,
+    reference_docx: Annotated[
+        Path | None,
+        typer.Option(
+            "--reference-docx",
+            metavar="FILE",
+            help="docx: build on this Word document: its styles, page set-up, headers and "
+            "footers, without its body text.",
         ),
     ] = None,
     output: Annotated[
@@ -79,18 +96,13 @@ def report(
     """Render a board document: Markdown, HTML or Word."""
     day = parse_date(as_of, "--as-of") or today()
     meeting_day = parse_date(meeting, "--meeting")
-    if template is not None and format == "docx":
-        raise typer.BadParameter(
-            "Word output uses the built-in layout; --template renders md or html",
-            param_hint="--template",
-        )
-    if format == "docx" and output is None and sys.stdout.isatty():
-        raise typer.BadParameter("give -o FILE.docx for Word output", param_hint="--output")
-    if output is not None:
-        from send_plan.files import refuse_existing
+    _check_word_options(format, template, reference_docx)
+    reference = None
+    if reference_docx is not None:
+        from send_plan.render.reference import read_reference
 
-        replaceable = output.suffix.lower() in _REPORT_SUFFIXES
-        refuse_existing(output, force=force or replaceable)
+        reference = read_reference(reference_docx)
+    _check_output(format, output, force)
     report = REPORT_BY_NAME[name]
     worker = None
     if needs_chart(report, format, to_file=output is not None):
@@ -98,20 +110,13 @@ def report(
 
         worker = take_worker()  # imports matplotlib in a second process meanwhile
     try:
-        from send_plan.render.reports import ReportInputs, render
+        from send_plan.render.reports import render
         from send_plan.validation import require_valid
 
         result = require_valid(plan_paths(paths))
         chosen = result.portfolio.require_plan(plan)
-        inputs = ReportInputs(meeting=meeting_day)
-        if report.uses_history and not no_history:
-            from send_plan.git.changes import changes_for_report
-
-            inputs = ReportInputs(
-                changes=changes_for_report(plan_paths(paths), chosen, day, since),
-                slips=git_slips(plan_paths(paths)),
-                meeting=meeting_day,
-            )
+        history = report.uses_history and not no_history
+        inputs = _inputs(plan_paths(paths), chosen, day, since, meeting_day, history=history)
         rendered = render(
             report,
             format,
@@ -120,13 +125,51 @@ def report(
             day,
             inputs,
             template=template,
+            reference=reference,
             chart_name=f"{output.stem}.chart.png" if output is not None else None,
             chart_worker=worker,
         )
     finally:
         if worker is not None:
             worker.close()
+    for note in rendered.notes:
+        say(f"note: {note}")
     _write(rendered, output)
+
+
+def _check_output(format: ReportFormat, output: Path | None, force: bool) -> None:
+    """Refuse, before any work, what the output cannot be."""
+    if format == "docx" and output is None and sys.stdout.isatty():
+        raise typer.BadParameter("give -o FILE.docx for Word output", param_hint="--output")
+    if output is not None:
+        from send_plan.files import refuse_existing
+
+        replaceable = output.suffix.lower() in _REPORT_SUFFIXES
+        refuse_existing(output, force=force or replaceable)
+
+
+def _inputs(
+    paths: list[Path],
+    plan: Plan,
+    day: date,
+    since: str | None,
+    meeting: date | None,
+    *,
+    history: bool,
+) -> ReportInputs:
+    """What the report needs besides the plans: changes and slips from git, gathered
+    here (the render layer never runs git), and the meeting the paper is for."""
+    from send_plan.render.reports import ReportInputs
+
+    if not history:
+        return ReportInputs(meeting=meeting)
+    from send_plan.git.changes import changes_for_report
+
+    return ReportInputs(
+        changes=changes_for_report(paths, plan, day, since),
+        slips=git_slips(paths),
+        meeting=meeting,
+    )
 
 
 def _write(rendered: Rendered, output: Path | None) -> None:
@@ -144,6 +187,35 @@ def _write(rendered: Rendered, output: Path | None) -> None:
     say(f"wrote {output}")
 
 
+def _check_word_options(format: str, template: Path | None, reference: Path | None) -> None:
+    """A Word template goes with Word output, a text template with md or html, and a
+    reference document with Word output built by send-plan."""
+    # a .dotx or .docm is a Word file too: reading it then says what to do with it
+    word_template = template is not None and template.suffix.lower() in _WORD_SUFFIXES
+    if word_template and format != "docx":
+        raise typer.BadParameter(
+            "a Word template (.docx) makes a Word document: add --format docx",
+            param_hint="--template",
+        )
+    if template is not None and not word_template and format == "docx":
+        raise typer.BadParameter(
+            "Word output takes a Word template (.docx); a Markdown or HTML template "
+            "renders md or html",
+            param_hint="--template",
+        )
+    if reference is not None and format != "docx":
+        raise typer.BadParameter(
+            "a reference document styles Word output: add --format docx",
+            param_hint="--reference-docx",
+        )
+    if reference is not None and template is not None:
+        raise typer.BadParameter(
+            "a Word template carries its own styles and page set-up: give it or "
+            "--reference-docx, not both",
+            param_hint="--reference-docx",
+        )
+
+
 def register(app: typer.Typer) -> None:
     app.command(
         epilog=examples(
@@ -152,5 +224,9 @@ def register(app: typer.Typer) -> None:
             "send-plan report appendix-b --plan wsoa-2018 --as-of 2019-03-19",
             "send-plan report appendix-b --plan wsoa-2018 --format docx -o appendix-b.docx",
             "send-plan report appendix-b --plan wsoa-2018 --template my-appendix.md.j2",
+            "send-plan report board-summary --plan send-improvement-plan-2019 --format docx"
+            " --reference-docx council.docx -o board.docx",
+            "send-plan report board-summary --plan send-improvement-plan-2019 --format docx"
+            " --template cover-sheet.docx -o cover.docx",
         )
     )(handles_errors(report))

@@ -25,8 +25,21 @@ def init(
     folder: Annotated[
         Path, typer.Argument(metavar="DIR", help="Where to start the plan repository.")
     ] = Path("."),
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo",
+            help="Instead, write a new git repository (DIR empty or new) whose history "
+            "replays the example plans' life as dated commits, to try changes and history.",
+        ),
+    ] = False,
 ) -> None:
     """Start a plan repository: an example plan, pre-commit, a CI workflow, a README."""
+    if demo:
+        from send_plan.demo import build, report
+
+        say(report(build(folder)))
+        return
     from send_plan.scaffold import init as scaffold
 
     for outcome in scaffold(folder):
@@ -69,6 +82,7 @@ def register(app: typer.Typer) -> None:
         epilog=examples(
             "send-plan init",
             "send-plan init my-area-plans && cd my-area-plans && send-plan validate",
+            "send-plan init --demo demo && cd demo && send-plan changes --since 2019-09-17",
         )
     )(handles_errors(init))
     app.command(

@@ -35,11 +35,12 @@ from send_plan.git.figures import (
     indicators_json,
 )
 from send_plan.git.plumbing import Git
+from send_plan.vocab import ONGOING
 
 if TYPE_CHECKING:
     from send_plan.model import Plan
 
-CACHE_VERSION = 5  # 5: indicators' figures
+CACHE_VERSION = 7  # 6: reviews apart; 7: indicators' figures
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: Parse versions in worker processes when at least this many need parsing.
 PARALLEL_MIN = int(os.environ.get("SEND_PLAN_PARALLEL_MIN", 8))
@@ -86,6 +87,10 @@ class PlanDigest:
     actions: Mapping[str, ActionDigest]
     content: str  # fingerprints of the whole file, and of it without the plan id
     content_without_id: str
+    #: the file without its reviews, and each review: a closed plan may still
+    #: gain reviews (the revisit that judges its areas), nothing else
+    body: str = ""
+    reviews: tuple[str, ...] = ()
     #: The plan's indicators by id, in file order (see :mod:`send_plan.git.figures`).
     indicators: Mapping[str, IndicatorDigest] = field(default_factory=dict)
 
@@ -152,12 +157,22 @@ def plan_digest(plan: Plan, data: dict[str, Any]) -> PlanDigest:
         title=plan.plan.title,
         status=plan.plan.status.value,
         actions=actions,
-        content=_fingerprint(data),
-        content_without_id=_fingerprint(
-            {**data, "plan": {k: v for k, v in data["plan"].items() if k != "id"}}
-        ),
+        **_fingerprints(plan),
         indicators=indicator_digests(plan),
     )
+
+
+def _fingerprints(plan: Plan) -> dict[str, Any]:
+    """Fingerprints of what the plan says, not how the file writes it (comments,
+    layout, ``40`` or ``40.0``, a default written out or left out are no edit)."""
+    said = plan.model_dump(mode="json", by_alias=True)
+    info = {k: v for k, v in said["plan"].items() if k != "id"}
+    return {
+        "content": _fingerprint(said),
+        "content_without_id": _fingerprint({**said, "plan": info}),
+        "body": _fingerprint({k: v for k, v in said.items() if k != "reviews"}),
+        "reviews": tuple(_fingerprint(r) for r in said["reviews"]),
+    }
 
 
 def _fingerprint(data: Any) -> str:
@@ -197,6 +212,8 @@ def to_json(value: Digest) -> dict[str, Any]:
         "content": value.content,
         "content_without_id": value.content_without_id,
         "indicators": indicators_json(value.indicators),
+        "body": value.body,
+        "reviews": list(value.reviews),
     }
 
 
@@ -230,6 +247,8 @@ def from_json(value: object, seen: Seen | None = None) -> Digest | None:
             content=_text(entry.get("content")),
             content_without_id=_text(entry.get("content_without_id")),
             indicators=indicators_from_json(entry.get("indicators")),
+            body=_text(entry.get("body")),
+            reviews=tuple(_text(r) for r in _list(entry.get("reviews"))),
         )
     except (_Damaged, Damaged):
         return None
@@ -246,7 +265,7 @@ def _action(value: object, seen: Seen) -> ActionDigest:
         title=_text_or_none(row[1]),
         status=_text(row[2]),
         rag=_text_or_none(row[3]),
-        due=_day(row[4]),
+        due=ONGOING if row[4] == ONGOING else _day(row[4]),
         lead=_text(row[5]),
         completed=_day_or_none(row[6]),
         original_due=_day_or_none(row[7]),

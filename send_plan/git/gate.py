@@ -66,7 +66,7 @@ def change_findings(files: Sequence[LoadedFile], base: Snapshot) -> Iterator[Fin
                     ("plan", "id"),
                 )
             continue
-        if before.status == "closed" and before.content != now.content:
+        if before.status == "closed" and not _reviews_added(before, now):
             yield f.finding(
                 "E405",
                 f"plan {plan_id} was closed at {base.commit.short}; a closed plan is a "
@@ -194,3 +194,12 @@ def _model(f: LoadedFile) -> Plan:
     """The model of a file judged here: only files that validated are judged."""
     assert f.plan is not None
     return f.plan
+
+
+def _reviews_added(before: PlanDigest, now: PlanDigest) -> bool:
+    """Whether ``now`` is ``before`` as it was, or with reviews added after its own:
+    a closed plan still gains the reviews that judge it (the revisit)."""
+    if before.content == now.content:
+        return True
+    kept = now.reviews[: len(before.reviews)] == before.reviews
+    return before.body == now.body and kept and len(now.reviews) > len(before.reviews)

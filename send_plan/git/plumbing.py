@@ -191,7 +191,7 @@ class Git:
         raise NoCommitThatEarly(
             f"no commit on or before {day}: the first commit{shallow} is on {first}; "
             "give a later date, or see `send-plan init --demo` for a plan repository "
-            "with its history",
+            "with a dated history",
             first,
         )
 
@@ -294,3 +294,45 @@ class Git:
             process.stdout.close()
             process.wait()
             writer.join()
+
+
+# --------------------------------------------------------------------------- a new repository
+
+
+def _isolated_env() -> dict[str, str]:
+    """The environment without the user's git settings, and with no other repository."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_TERMINAL_PROMPT="0",
+        LC_ALL="C",
+    )
+    return env
+
+
+#: Settings that win over any configuration git might still read.
+_ISOLATED_OPTIONS = (
+    "-c", "core.autocrlf=false", "-c", "core.fsmonitor=false", "-c", "gc.auto=0",
+    "-c", "init.defaultBranch=main", "-c", "commit.gpgSign=false",
+)  # fmt: skip
+
+
+def write_git(folder: Path, *args: str, stdin: bytes | None = None) -> None:
+    """git in a repository send-plan is creating (``init --demo``), on
+    ``folder/.git`` only, with none of the user's settings, hooks or templates."""
+    where = () if args[0] == "init" else ("--git-dir", ".git", "--work-tree", ".")
+    try:
+        done = subprocess.run(
+            ["git", *_ISOLATED_OPTIONS, *where, *args],
+            cwd=folder,
+            input=stdin,
+            capture_output=True,
+            env=_isolated_env(),
+            check=False,
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed (or not on PATH)") from None
+    if done.returncode != 0:
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git {args[0]} failed: {lines[-1] if lines else 'no message'}")

@@ -179,4 +179,13 @@ def action_history(paths: Sequence[Path], ref: str) -> History:
         raise UsageError(f"plan '{plan_id}' never had an action '{action_id}'")
     moves = {(e.from_, e.to) for e in events if e.kind == "due" and e.from_ and e.to}
     slip = slip_of(first_due, moves, latest)
+    start = events[0].commit.day
+    before_git = [r.on for r in latest.rescheduled if r.on < start]
+    if before_git:
+        warnings.append(
+            f"the git history of {ref} starts on {start}, after the deadline move(s) "
+            f"recorded on {', '.join(before_git)}: they are counted from the file's record, "
+            "not seen in git (for the example plans with their dated history, see "
+            "`send-plan init --demo`)"
+        )
     return History(plan_id, action_id, tuple(events), latest.due, slip, tuple(warnings))

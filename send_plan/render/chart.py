@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from send_plan.render.labels import RAG, RAG_FILL, STATE
+from send_plan.words import plural
 
 #: Fills dark enough to need white writing on them.
 DARK = {"#0072B2", "#D55E00", "#C00000", "#E26B0A", "#00B050"}
@@ -139,8 +140,54 @@ def _stacked(
     )
 
 
+#: Above this many areas the chart's description gives the totals only (the
+#: table "Progress by area" beside the chart has every area's counts).
+DESCRIBED_AREAS = LABEL_AREAS
+
+
+def describe(areas: Sequence[Mapping[str, Any]]) -> str:
+    """The chart's alternative text: what it shows, with the counts it shows."""
+
+    def counts(states: Mapping[str, int], rag: Mapping[str, int]) -> str:
+        by_state = ", ".join(f"{states[s]} {STATE[s].lower()}" for s in STATE_STYLE if states[s])
+        by_rag = ", ".join(f"{rag[r]} {RAG[r].lower()}" for r in RAG_HATCH if rag[r])
+        return f"by state, {by_state or 'none'}; by RAG rating, {by_rag or 'none'}"
+
+    states = {s: sum(a["counts"][s] for a in areas) for s in STATE_STYLE}
+    rag = {r: sum(a["rag"][r] for a in areas) for r in RAG_HATCH}
+    total = sum(a["counts"]["total"] for a in areas)
+    head = (
+        f"Bar charts of the {plural(total, 'action')} in {plural(len(areas), 'area')}, "
+        f"by state and by RAG rating. All areas: {counts(states, rag)}."
+    )
+    if len(areas) > DESCRIBED_AREAS:
+        return f"{head} The table Progress by area gives each area's counts."
+    each = " ".join(
+        f"{a['id']}, {plural(a['counts']['total'], 'action')}: {counts(a['counts'], a['rag'])}."
+        for a in areas
+    )
+    return f"{head} {each}"
+
+
 def _warm() -> None:
-    """Import matplotlib in the worker while the main process reads the plans."""
+    """Import matplotlib in the worker while the main process reads the plans.
+
+    The worker also ends when the main process has ended without closing it (a
+    command that failed before it drew): else it would wait for work for ever,
+    holding open the main process's output, so that a caller reading it hangs.
+    """
+    import threading
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        import time
+
+        while os.getppid() == parent:
+            time.sleep(0.1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
     from matplotlib.backends import backend_agg  # noqa: F401
     from matplotlib.figure import Figure  # noqa: F401
 

@@ -3,10 +3,9 @@ Markdown and HTML templates."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable
 from typing import Any
 
+from send_plan.render.chart import describe
 from send_plan.render.labels import POSITION_FILL, RAG
 from send_plan.render.views import (
     AppendixB,
@@ -15,17 +14,23 @@ from send_plan.render.views import (
     PositionRow,
     TrackedRow,
 )
-from send_plan.render.word import Cell, WordDocument, rag_cell
+from send_plan.render.word import Cell, WordDocument, WordFile, WordInputs, rag_cell
 from send_plan.words import long_date
+
+#: The details table's heading row (every table has one).
+FACTS_HEADER = ["Item", "Details"]
+_STATES = ["complete", "on-track", "due-soon", "overdue", "carried-forward", "withdrawn"]
+_RAGS = ["red", "red-amber", "amber", "amber-green", "green", "unrated"]
 
 
 def _facts(doc: WordDocument, rows: list[tuple[str, str]]) -> None:
-    doc.table(None, [[Cell(k, bold=True), v] for k, v in rows if v], widths_mm=[40, 130])
+    doc.table(FACTS_HEADER, [[Cell(k, bold=True), v] for k, v in rows if v])
 
 
-def appendix_b_docx(ctx: AppendixB) -> bytes:
+def appendix_b_docx(ctx: AppendixB, inputs: WordInputs | None = None) -> WordFile:
     plan, totals = ctx["plan"], ctx["totals"]
-    doc = WordDocument(f"Appendix B: {ctx['document']['title']}")
+    inputs = inputs or WordInputs()
+    doc = WordDocument(f"Appendix B: {ctx['document']['title']}", inputs.reference)
     _facts(
         doc,
         [
@@ -60,7 +65,7 @@ def appendix_b_docx(ctx: AppendixB) -> bytes:
     if totals["open"]:
         rows.append([Cell("Open", POSITION_FILL["open"]), str(totals["open"])])
     rows.append([Cell("Total", bold=True), Cell(str(totals["total"]), bold=True)])
-    doc.table(["Final position", "Actions"], rows, widths_mm=[120, 50])
+    doc.table(["Final position", "Actions"], rows)
     if ctx["dropped"]:
         doc.heading("Dropped actions")
         doc.paragraph(
@@ -70,18 +75,16 @@ def appendix_b_docx(ctx: AppendixB) -> bytes:
         doc.table(
             ["Action", "Title", "Lead", "Due"],
             [[a["id"], a["title"], a["lead"], long_date(a["due"])] for a in ctx["dropped"]],
-            widths_mm=[17, 83, 45, 25],
         )
-    for area in ctx["areas"]:
+    header = ["Action", "Title", "Lead", "Final position", "Date", "Carried forward to"]
+    tables = [[_position_row(a) for a in area["actions"]] for area in ctx["areas"]]
+    doc.turn_if_wide(header, [row for table in tables for row in table])  # all alike
+    for area, rows in zip(ctx["areas"], tables, strict=True):
         title = f": {area['title']}" if area["title"] else ""
         doc.heading(f"{area['id']} {area['kind_label']}{title}")
-        doc.table(
-            ["Action", "Title", "Lead", "Final position", "Date", "Carried forward to"],
-            [_position_row(a) for a in area["actions"]],
-            widths_mm=[17, 48, 30, 22, 21, 32],
-        )
+        doc.table(header, rows)
     doc.paragraph(f"Produced by {ctx['document']['generator']} from the plan files.", italic=True)
-    return doc.to_bytes()
+    return doc.finish()
 
 
 def _position_row(a: PositionRow) -> list[Cell | str]:
@@ -99,31 +102,26 @@ def _position_row(a: PositionRow) -> list[Cell | str]:
     ]
 
 
-def board_summary_docx(
-    ctx: BoardSummary,
-    chart: Callable[[], bytes] | None = None,
-    *,
-    trend: Callable[[], bytes] | None = None,
-) -> bytes:
-    """The board summary in Word; ``chart`` (and ``trend``, the indicators' chart)
-    give the PNG when it is needed, so it can be drawn elsewhere while the tables
-    are built."""
-    doc = WordDocument(ctx["document"]["title"])
+def board_summary_docx(ctx: BoardSummary, inputs: WordInputs | None = None) -> WordFile:
+    """The board summary in Word; ``inputs.chart`` gives the PNG when it is needed,
+    so it can be drawn elsewhere while the tables are built."""
+    inputs = inputs or WordInputs()
+    doc = WordDocument(ctx["document"]["title"], inputs.reference)
     _board_facts(doc, ctx)
     _board_summary_text(doc, ctx)
     doc.heading("Progress by area")
-    place = doc.placeholder() if chart else None
+    place = doc.placeholder() if inputs.chart else None
     _area_tables(doc, ctx)
     trend_place = _indicators(doc, ctx)
     sections = (_progress, _overdue, _due_soon, _late_starts, _stale, _moved)
     for section in (*sections, _changes):
         section(doc, ctx)
     doc.paragraph(f"Produced by {ctx['document']['generator']} from the plan files.", italic=True)
-    if chart is not None and place is not None:
-        doc.picture(chart(), into=place)
-    if trend is not None and trend_place is not None:
-        _picture_with_alt(trend(), trend_place, ctx["indicator_chart_alt"])
-    return doc.to_bytes()
+    if inputs.chart is not None and place is not None:
+        doc.picture(inputs.chart(), describe(ctx["areas"]), into=place)
+    if inputs.trend is not None and trend_place is not None:
+        doc.picture(inputs.trend(), ctx["indicator_chart_alt"], into=trend_place)
+    return doc.finish()
 
 
 def _indicators(doc: WordDocument, ctx: BoardSummary) -> Any:
@@ -148,7 +146,7 @@ def _indicators(doc: WordDocument, ctx: BoardSummary) -> Any:
         for i in ctx["indicators"]
     ]
     headers = ["Indicator", "Latest", "Expected", "Rating", "Direction", "Comparator"]
-    doc.table(headers, rows, widths_mm=[50, 27, 21, 21, 23, 28])
+    doc.table(headers, rows)
     return doc.placeholder()
 
 
@@ -158,16 +156,6 @@ def _latest(row: IndicatorRow) -> str:
         return ""
     provisional = "\n(provisional)" if latest["provisional"] else ""
     return f"{latest['text']}\n{latest['date_long']}{provisional}"
-
-
-def _picture_with_alt(png: bytes, place: Any, alt: str, width_mm: float = 170) -> None:
-    """A picture in ``place`` whose alternative text gives every figure it shows."""
-    from docx.shared import Mm
-
-    shape = place.add_run().add_picture(io.BytesIO(png), width=Mm(width_mm))
-    properties = shape._inline.docPr
-    properties.set("descr", alt)
-    properties.set("title", "Trend of each indicator")
 
 
 def _board_facts(doc: WordDocument, ctx: BoardSummary) -> None:
@@ -206,7 +194,7 @@ def _board_summary_text(doc: WordDocument, ctx: BoardSummary) -> None:
 
 def _area_tables(doc: WordDocument, ctx: BoardSummary) -> None:
     """Actions by state and by RAG rating, per area."""
-    states = ["complete", "on-track", "due-soon", "overdue", "carried-forward", "withdrawn"]
+    states = _STATES
     rows: list[list[Cell | str]] = [
         [a["id"], a["title"], str(a["counts"]["total"])]
         + [
@@ -222,21 +210,10 @@ def _area_tables(doc: WordDocument, ctx: BoardSummary) -> None:
     ]
     total += [Cell(str(ctx["counts"][s]), bold=True) for s in states]
     rows.append(total)
-    doc.table(
-        [
-            "Area",
-            "Title",
-            "Actions",
-            "Complete",
-            "On track",
-            "Due soon",
-            "Overdue",
-            "Carried",
-            "Withdrawn",
-        ],
-        rows,
-        widths_mm=[11, 29, 16, 20, 17, 17, 19, 19, 22],
-    )
+    header = ["Area", "Title", "Actions", "Complete", "On track", "Due soon", "Overdue"]
+    header += ["Carried", "Withdrawn"]
+    doc.turn_if_wide(header, rows)
+    doc.table(header, rows)
     rag_keys = ctx["rag_keys"]
     doc.table(
         ["Area", *[RAG[k] for k in rag_keys]],
@@ -244,7 +221,6 @@ def _area_tables(doc: WordDocument, ctx: BoardSummary) -> None:
             [a["id"], *[rag_cell(k, str(a["rag"][k])) if a["rag"][k] else "0" for k in rag_keys]]
             for a in ctx["areas"]
         ],
-        widths_mm=[22, 25, 25, 25, 25, 24, 24],
     )
 
 
@@ -269,11 +245,9 @@ def _progress(doc: WordDocument, ctx: BoardSummary) -> None:
             ]
             for u in area["updates"]
         ]
-        doc.table(
-            ["Action", "Title", "Lead", "Date", "RAG", "Update"],
-            rows,
-            widths_mm=[17, 35, 28, 22, 17, 51],
-        )
+        header = ["Action", "Title", "Lead", "Date", "RAG", "Update"]
+        doc.turn_if_wide(header, rows)
+        doc.table(header, rows)
 
 
 def _stale(doc: WordDocument, ctx: BoardSummary) -> None:
@@ -292,7 +266,6 @@ def _stale(doc: WordDocument, ctx: BoardSummary) -> None:
         "Actions with no update since the last board",
         ["Lead", "Action", "Title", "Latest update"],
         rows,
-        [45, 17, 78, 30],
         f"Every action under way has an update dated after {long_date(ctx['progress_since'])}.",
     )
 
@@ -302,13 +275,13 @@ def _section(
     heading: str,
     headers: list[str],
     rows: list[list[Cell | str]],
-    widths_mm: list[float],
     empty: str,
 ) -> None:
     """A heading, then its table, or a sentence saying there is nothing to list."""
+    doc.turn_if_wide(headers, rows)
     doc.heading(heading)
     if rows:
-        doc.table(headers, rows, widths_mm=widths_mm)
+        doc.table(headers, rows)
     else:
         doc.paragraph(empty)
 
@@ -334,8 +307,7 @@ def _overdue(doc: WordDocument, ctx: BoardSummary) -> None:
         for a in ctx["overdue"]
     ]
     headers = ["Action", "Title", "Lead", "Due", "Days overdue", "RAG", "Latest update"]
-    widths = [17.0, 32, 24, 22, 16, 17, 42]
-    _section(doc, "Overdue actions", headers, rows, widths, "No action is overdue.")
+    _section(doc, "Overdue actions", headers, rows, "No action is overdue.")
 
 
 def _due_soon(doc: WordDocument, ctx: BoardSummary) -> None:
@@ -345,7 +317,7 @@ def _due_soon(doc: WordDocument, ctx: BoardSummary) -> None:
     ]
     empty = f"No action falls due before {long_date(ctx['due_soon_until'])}."
     headers = ["Action", "Title", "Lead", "Due", "RAG"]
-    _section(doc, "Due before the next board meeting", headers, rows, [17, 68, 40, 25, 20], empty)
+    _section(doc, "Due before the next board meeting", headers, rows, empty)
 
 
 def _late_starts(doc: WordDocument, ctx: BoardSummary) -> None:
@@ -359,7 +331,6 @@ def _late_starts(doc: WordDocument, ctx: BoardSummary) -> None:
         "Actions not started that should have",
         ["Action", "Title", "Lead", "Planned start", "Due"],
         rows,
-        [17, 68, 40, 23, 22],
         "Every action whose planned start has passed has started.",
     )
 
@@ -382,8 +353,7 @@ def _moved(doc: WordDocument, ctx: BoardSummary) -> None:
         for a in ctx["deadlines_moved"]
     ]
     headers = ["Action", "Title", "First deadline", "Deadline now", "Days moved", "Changes agreed"]
-    widths = [17.0, 36, 22, 22, 16, 57]
-    _section(doc, "Deadlines moved", headers, rows, widths, "No deadline has moved.")
+    _section(doc, "Deadlines moved", headers, rows, "No deadline has moved.")
 
 
 def _changes(doc: WordDocument, ctx: BoardSummary) -> None:
@@ -400,7 +370,6 @@ def _changes(doc: WordDocument, ctx: BoardSummary) -> None:
                     [c["action"], c["kind_label"], _value(c["from"]), _value(c["to"])]
                     for c in ctx["changes"]
                 ],
-                widths_mm=[25, 45, 50, 50],
             )
         else:
             doc.paragraph("Nothing in the plan has changed since the last report.")

@@ -86,6 +86,10 @@ def environment(loader: BaseLoader, *, autoescape: bool) -> Environment:
     return env
 
 
+#: What rendering a template may raise: each becomes one line, never a traceback.
+RENDER_ERRORS = (TemplateError, TypeError, ValueError, ArithmeticError, LookupError)
+
+
 def render(
     name: str, context: dict[str, Any], *, html: bool, template_path: Path | None = None
 ) -> str:
@@ -102,27 +106,34 @@ def render(
     env = environment(loader, autoescape=html)
     try:
         return env.get_template(name).render(context)
-    except SecurityError as exc:
-        raise TemplateProblem(
-            f"{shown}{_line(exc, shown)}: refused: the template tries to reach Python "
-            f"internals ({exc})"
-        ) from None
     except TemplateSyntaxError as exc:
         where = exc.filename or shown
         raise TemplateProblem(
             f"{where}:{exc.lineno}: template syntax error: {exc.message}"
         ) from None
-    except UndefinedError as exc:
-        raise TemplateProblem(f"{shown}{_line(exc, shown)}: {exc.message}") from None
-    except TemplateNotFound as exc:
-        raise TemplateProblem(
+    except RENDER_ERRORS as exc:
+        raise explain(exc, shown, f"{shown}{_line(exc, shown)}") from None
+
+
+def explain(exc: BaseException, shown: str, where: str) -> TemplateProblem:
+    """The one-line message for a template that failed while rendering.
+
+    ``shown`` names the template; ``where`` is that name with the place in it.
+    """
+    if isinstance(exc, SecurityError):
+        return TemplateProblem(
+            f"{where}: refused: the template tries to reach Python internals ({exc})"
+        )
+    if isinstance(exc, UndefinedError):
+        return TemplateProblem(f"{where}: {exc.message}")
+    if isinstance(exc, TemplateNotFound):
+        return TemplateProblem(
             f"{shown}: template '{exc.name}' not found (templates may include only "
             "templates in their own folder)"
-        ) from None
-    except TemplateError as exc:
-        raise TemplateProblem(f"{shown}{_line(exc, shown)}: {exc}") from None
-    except (TypeError, ValueError, ArithmeticError, LookupError) as exc:
-        raise TemplateProblem(f"{shown}{_line(exc, shown)}: {type(exc).__name__}: {exc}") from None
+        )
+    if isinstance(exc, TemplateError):
+        return TemplateProblem(f"{where}: {exc}")
+    return TemplateProblem(f"{where}: {type(exc).__name__}: {exc}")
 
 
 def _line(exc: BaseException, shown: str) -> str:

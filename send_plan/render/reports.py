@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from send_plan.model import Plan
     from send_plan.portfolio import Portfolio
     from send_plan.render.chart import ChartWorker
+    from send_plan.render.reference import Reference
     from send_plan.render.views import AppendixB, BoardSummary
+    from send_plan.render.word import WordFile, WordInputs
     from send_plan.revisions import ReportChanges, Slip
 
 
@@ -55,14 +57,19 @@ Context = TypeVar("Context", "AppendixB", "BoardSummary")
 
 @dataclass(frozen=True)
 class Report(Generic[Context]):
-    """A report: its view-model builder and its Word builder, over one context type."""
+    """A report: its view-model builder and its Word builder, over one context type.
+
+    The Word builder starts its document with ``WordDocument(title,
+    inputs.reference)``, so that ``--reference-docx`` and the accessibility
+    defaults apply to every report without more work.
+    """
 
     name: str
     summary: str
     #: (portfolio, plan, as_of, inputs) -> the view-model
     build: Callable[[Portfolio, Plan, date, ReportInputs], Context]
-    #: (view-model, chart) -> Word; a report with ``trend`` also takes ``trend=``
-    docx: Callable[..., bytes]
+    #: (view-model, chart and reference document) -> the Word document
+    docx: Callable[[Context, WordInputs], WordFile]
     chart: bool = False
     uses_history: bool = False
     #: Whether its view-model has indicators to draw as a trend chart.
@@ -71,10 +78,12 @@ class Report(Generic[Context]):
 
 @dataclass(frozen=True)
 class Rendered:
-    """A document, and files that go beside it (name -> bytes), such as its chart."""
+    """A document, files that go beside it (name -> bytes) such as its chart, and
+    notes for the person running the command (a style a reference lacked)."""
 
     data: bytes
     attachments: dict[str, bytes]
+    notes: tuple[str, ...] = ()
 
 
 def needs_chart(report: Report[Any], fmt: str, *, to_file: bool) -> bool:
@@ -103,18 +112,16 @@ def _board_summary(
     )
 
 
-def _appendix_b_docx(ctx: AppendixB, chart: Callable[[], bytes] | None) -> bytes:
+def _appendix_b_docx(ctx: AppendixB, inputs: WordInputs) -> WordFile:
     from send_plan.render.documents import appendix_b_docx
 
-    return appendix_b_docx(ctx)
+    return appendix_b_docx(ctx, inputs)
 
 
-def _board_summary_docx(
-    ctx: BoardSummary, chart: Callable[[], bytes] | None, trend: Callable[[], bytes] | None = None
-) -> bytes:
+def _board_summary_docx(ctx: BoardSummary, inputs: WordInputs) -> WordFile:
     from send_plan.render.documents import board_summary_docx
 
-    return board_summary_docx(ctx, chart, trend=trend)
+    return board_summary_docx(ctx, inputs)
 
 
 REPORT_BY_NAME: dict[str, Report[Any]] = {
@@ -163,6 +170,7 @@ def render(
     inputs: ReportInputs | None = None,
     *,
     template: Path | None = None,
+    reference: Reference | None = None,
     chart_name: str | None = None,
     chart_worker: ChartWorker | None = None,
 ) -> Rendered:
@@ -170,9 +178,9 @@ def render(
 
     For Markdown and HTML the chart is a separate PNG named ``chart_name`` (no
     chart when None: the document is going to standard output); Word embeds it.
+    Word is built by the report's own builder, on ``reference`` when given, or
+    from ``template`` when that is a Word template (a .docx holding Jinja tags).
     """
-    from send_plan.render.jinja import render as render_template
-
     ctx = report.build(portfolio, plan, as_of, inputs or ReportInputs())
     png: Callable[[], bytes] | None = None
     trend: Callable[[], bytes] | None = None
@@ -182,12 +190,14 @@ def render(
         worker = chart_worker or ChartWorker()
         title = f"{ctx['plan']['title']}, {ctx['document']['date_long']}"
         png = worker.draw(ctx["areas"], title)
-        trend = _draw_trends(report, ctx, worker, title)
+        if not (fmt == "docx" and template is not None):  # a Word template has no place for it
+            trend = _draw_trends(report, ctx, worker, title)
     elif chart_worker is not None:
         chart_worker.close()
     if fmt == "docx":
-        data = report.docx(ctx, png, trend=trend) if report.trend else report.docx(ctx, png)
-        return Rendered(data, {})
+        return _word(report, ctx, png, template, reference, trend)
+    from send_plan.render.jinja import render as render_template
+
     attachments = {}
     if png is not None and chart_name:
         ctx["chart"] = chart_name
@@ -200,3 +210,26 @@ def render(
         f"{report.name}.{fmt}.j2", ctx, html=fmt == "html", template_path=template
     )
     return Rendered(text.encode("utf-8"), attachments)
+
+
+def _word(
+    report: Report[Any],
+    ctx: Any,
+    png: Callable[[], bytes] | None,
+    template: Path | None,
+    reference: Reference | None,
+    trend: Callable[[], bytes] | None = None,
+) -> Rendered:
+    """The Word document: the built-in layout (with the indicators' ``trend``
+    chart when there is one), or the user's Word template."""
+    if template is not None:
+        from send_plan.render.chart import describe
+        from send_plan.render.docx_template import render_word_template
+
+        alt = describe(ctx["areas"]) if png is not None else ""
+        word = render_word_template(template, ctx, chart=png, chart_alt=alt)
+    else:
+        from send_plan.render.word import WordInputs
+
+        word = report.docx(ctx, WordInputs(png, reference, trend))
+    return Rendered(word.data, {}, word.notes)
