@@ -8,6 +8,7 @@ self-assessments; and, for a closed plan, a successor that carries its open
 actions forward (some split).
 
     python benchmarks/generate.py OUT_DIR --plans 150 --actions 50000
+    python benchmarks/generate.py OUT_DIR --indicators 500 --values 40
 """
 
 from __future__ import annotations
@@ -41,6 +42,16 @@ THINGS = [
     "the graduated approach in mainstream schools",
 ]
 RAGS = ["red", "red-amber", "amber", "amber-green", "green"]
+_MAP_TAG = "tag:yaml.org,2002:map"
+#: (title, unit, polarity, tolerance, range of values) of generated indicators.
+MEASURES = [
+    ("New EHC plans issued within 20 weeks", "percent", "higher-is-better", 5, (10, 95)),
+    ("Annual reviews completed on time", "percent", "higher-is-better", 5, (30, 95)),
+    ("Weeks waited for an autism assessment", "weeks", "lower-is-better", 4, (20, 90)),
+    ("Fixed-term exclusions per 100 pupils with SEN support", "rate", "lower-is-better", 0.5,
+     (2, 9)),
+    ("Requests for an EHC needs assessment", "number", "context", None, (300, 900)),
+]  # fmt: skip
 
 
 def _d(day: date) -> str:
@@ -161,8 +172,62 @@ def area_progress(key: str, start: date, actions: list[dict[str, Any]]) -> dict[
 MAX_AREAS = 14
 
 
+def make_indicator(
+    rng: random.Random, ident: str, start: date, areas: list[str], n_values: int
+) -> dict[str, Any]:
+    """An indicator as plans keep them: monthly actuals since the start, a baseline,
+    two milestone targets, a comparator, now and then a note or a provisional figure."""
+    title, unit, polarity, tolerance, (low, high) = rng.choice(MEASURES)
+
+    def figure() -> float:
+        return round(rng.uniform(low, high), 1)
+
+    ind: dict[str, Any] = {
+        "id": ident,
+        "title": title,
+        "unit": unit,
+        "polarity": polarity,
+        "frequency": "monthly",
+        "owner": rng.choice(LEADS),
+        "partner": rng.choice(["lcc", "icb", "pcf"]),
+        "areas": [rng.choice(areas)],
+    }
+    if tolerance is not None:
+        ind["tolerance"] = tolerance
+    ind["baseline"] = Flow(date=start - timedelta(days=1), value=figure())
+    if polarity != "context":
+        ind["targets"] = [
+            Flow(by=start + timedelta(days=365), value=figure()),
+            Flow(by=start + timedelta(days=730), value=figure()),
+        ]
+    ind["comparators"] = [Flow(name="England", date=start, value=figure())]
+    values = []
+    for k in range(n_values):
+        value: dict[str, Any] = Flow(date=_month_end(start, k), value=figure())
+        if rng.random() < 0.05:
+            value["note"] = "Figures revised after the data quality audit."
+        if k == n_values - 1:
+            value["provisional"] = True
+        values.append(value)
+    ind["values"] = values
+    return ind
+
+
+def _month_end(start: date, k: int) -> date:
+    """The last day of the k-th month from ``start``'s month."""
+    month = start.month - 1 + k
+    first_of_next = date(start.year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
+    return first_of_next - timedelta(days=1)
+
+
 def make_plan(
-    rng: random.Random, plan_id: str, n_actions: int, *, area_size: int | None = None
+    rng: random.Random,
+    plan_id: str,
+    n_actions: int,
+    *,
+    area_size: int | None = None,
+    indicators: int = 0,
+    values: int = 40,
 ) -> dict[str, Any]:
     if area_size is None:
         area_size = max(25, -(-n_actions // MAX_AREAS))
@@ -179,7 +244,8 @@ def make_plan(
         area = {"id": f"P{k}", "kind": "priority", "title": f"Priority {k}"}
         areas.append(area | area_progress(f"{plan_id}/P{k}", start, actions) | {"actions": actions})
     meetings = [_d(start + timedelta(days=61 * m)) for m in range(1, 12)]
-    return {
+    area_ids = [a["id"] for a in areas]
+    plan: dict[str, Any] = {
         "schema_version": 1,
         "plan": {
             "id": plan_id,
@@ -206,19 +272,44 @@ def make_plan(
         ],
         "areas": areas,
     }
+    if indicators:
+        plan["indicators"] = [
+            make_indicator(rng, f"I{n + 1}", start, area_ids, values) for n in range(indicators)
+        ]
+    return plan
+
+
+class Flow(dict[str, Any]):
+    """A mapping written on one line, as plans write figures: ``{date: 2019-06-30, value: 12}``."""
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # one date used twice is still written out twice
+
+
+_Dumper.add_representer(
+    Flow, lambda dumper, data: dumper.represent_mapping(_MAP_TAG, data, flow_style=True)
+)
+_DUMPER = _Dumper
 
 
 def dump(doc: dict[str, Any]) -> str:
     return yaml.dump(
         doc,
-        Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+        Dumper=_DUMPER,
         sort_keys=False,
         allow_unicode=True,
         width=100,
     )
 
 
-def write_portfolio(out: Path, plans: int, actions: int, seed: int = 2019) -> list[Path]:
+def write_portfolio(
+    out: Path, plans: int, actions: int, seed: int = 2019, *, indicators: int = 0, values: int = 40
+) -> list[Path]:
+    """``plans`` plan files holding ``actions`` actions in all; with ``indicators``,
+    each plan also has that many indicators of ``values`` monthly values each. The
+    actions are the same with or without indicators (they are drawn first)."""
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -226,7 +317,8 @@ def write_portfolio(out: Path, plans: int, actions: int, seed: int = 2019) -> li
     for p in range(plans):
         plan_id = f"area{p:03d}-improvement-plan"
         path = out / f"{plan_id}.yaml"
-        path.write_text(dump(make_plan(rng, plan_id, per_plan)), encoding="utf-8")
+        doc = make_plan(rng, plan_id, per_plan, indicators=indicators, values=values)
+        path.write_text(dump(doc), encoding="utf-8")
         paths.append(path)
     return paths
 
@@ -281,8 +373,17 @@ def main() -> None:
     parser.add_argument("--plans", type=int, default=1)
     parser.add_argument("--actions", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=2019)
+    parser.add_argument("--indicators", type=int, default=0, help="indicators per plan")
+    parser.add_argument("--values", type=int, default=40, help="values per indicator")
     args = parser.parse_args()
-    paths = write_portfolio(args.out, args.plans, args.actions, args.seed)
+    paths = write_portfolio(
+        args.out,
+        args.plans,
+        args.actions,
+        args.seed,
+        indicators=args.indicators,
+        values=args.values,
+    )
     size = sum(p.stat().st_size for p in paths)
     print(f"wrote {len(paths)} plan(s), {args.actions} actions, {size / 1e6:.1f} MB to {args.out}")
 

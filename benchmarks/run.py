@@ -2,6 +2,7 @@
 
     python benchmarks/run.py            # all cases (a few minutes on 2 cores)
     python benchmarks/run.py --quick    # fewer repeats, for a smoke test
+    python benchmarks/run.py --only indicators --no-write   # one group of cases
 
 Each case times a command and the floor its issue names, alternating them, and
 reports the best of N runs of each (the least disturbed by other work on the
@@ -145,6 +146,37 @@ def machine() -> str:
     )
 
 
+def indicator_cases(work: Path, repeat: int) -> list[Row]:
+    """The same 10,000-action plan with and without 500 indicators of 40 values."""
+    plain, measured = work / "plain", work / "indicators"
+    write_portfolio(plain, plans=1, actions=10_000)
+    write_portfolio(measured, plans=1, actions=10_000, indicators=500, values=40)
+    plain_file, big_file = next(plain.glob("*.yaml")), next(measured.glob("*.yaml"))
+    floor_file = work / "floor_load.py"
+    floor_file.write_text(FLOOR_LOAD)
+    size = big_file.stat().st_size / 1e6
+    status = ["status", "--as-of", "2020-06-01", "--format", "json"]
+    return [
+        pair(
+            "status --format json, 10,000 actions + 500 indicators x 40 values <= 1.2x "
+            "the plan without indicators",
+            [*SEND_PLAN, *status, str(big_file)],
+            [*SEND_PLAN, *status, str(plain_file)],
+            1.2,
+            repeat,
+            "without indicators",
+        ),
+        pair(
+            f"validate, same plan with indicators ({size:.1f} MB) <= 0.35x floor",
+            [*SEND_PLAN, "validate", str(big_file)],
+            [PY, str(floor_file), str(big_file)],
+            0.35,
+            repeat,
+            "yaml.load(CSafeLoader)",
+        ),
+    ]
+
+
 def cases(work: Path, repeat: int, history_commits: int) -> list[Row]:
     rows: list[Row] = []
     big = work / "big"
@@ -231,6 +263,8 @@ def cases(work: Path, repeat: int, history_commits: int) -> list[Row]:
             1.0,
         )
     )
+
+    rows += indicator_cases(work, repeat)
 
     # Board papers: Word on a 1,000-action plan against status on the same plan.
     thousand = work / "thousand"
@@ -399,13 +433,21 @@ def main() -> None:
         help="commits in the generated history repository (the issue's figure is 1,000; "
         "100 keeps the whole run to a few minutes, and the ratio does not depend on it)",
     )
+    parser.add_argument(
+        "--only",
+        choices=["indicators"],
+        help="run one group of cases only, printing it (docs/performance.md is left as it is)",
+    )
     args = parser.parse_args()
     repeat = 2 if args.quick else 5
     with tempfile.TemporaryDirectory() as tmp:
-        rows = cases(Path(tmp), repeat, args.commits)
+        if args.only == "indicators":
+            rows = indicator_cases(Path(tmp), repeat)
+        else:
+            rows = cases(Path(tmp), repeat, args.commits)
     text = table(rows)
     print(text)
-    if not args.no_write:
+    if not args.no_write and not args.only:  # one group alone never rewrites the page
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         doc = (
             "# Performance\n\n"

@@ -108,6 +108,7 @@ CODES: dict[str, Code] = _codes(
     ("W210", "the file was skipped because it lies outside the folder given"),
     ("W211", "an open action is due before its plan starts or after it ends"),
     ("W401", "the base version does not validate, so the change could not be judged"),
+    ("W402", "a published indicator figure was restated without a note on the value"),
     ("W501", "an indicator's baseline is dated after its first value"),
 )
 

@@ -47,8 +47,19 @@ class IndicatorStatus:
     def needs_attention(self) -> bool:
         return self.rating in (Rag.RED, Rag.AMBER) or self.late_data
 
+    @property
+    def arrow(self) -> str | None:
+        """How the figure moved from the one before: ↑, ↓ or → (whether that is
+        better is ``direction``); None without a previous value."""
+        if self.latest is None or self.previous is None:
+            return None
+        if self.latest.value == self.previous.value:
+            return "→"
+        return "↑" if self.latest.value > self.previous.value else "↓"
+
     def as_dict(self) -> dict[str, Any]:
-        """The JSON shape of cli.md "status additions"."""
+        """The JSON shape of cli.md "status additions", plus ``frequency``,
+        ``partner`` and ``published`` (false: not cleared for publication)."""
         ind = self.indicator
         return {
             "plan": self.plan,
@@ -64,6 +75,9 @@ class IndicatorStatus:
             "rating": self.rating,
             "direction": self.direction,
             "late_data": self.late_data,
+            "frequency": ind.frequency,
+            "partner": ind.partner,
+            "published": ind.published,
         }
 
 

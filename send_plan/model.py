@@ -109,6 +109,14 @@ _NUMERIC_TEXT = re.compile(r"[£$€]?\s*([-+]?[\d,]*\.?\d+)\s*(%|per cent|perce
 def _number(value: Any) -> Any:
     """An indicator's figure: a YAML integer or decimal (plain scalars reach the
     models as text). Text such as ``"45%"`` is refused with what to write."""
+    if type(value) is str:  # the common case, kept fast: a large plan holds many figures
+        try:
+            number = float(value)
+        except ValueError:
+            pass
+        else:  # not inf or nan, not 1_000: those are refused below
+            if number - number == 0 and "_" not in value:
+                return number
     if isinstance(value, bool):
         raise PydanticCustomError("number_text", "'{value}' is not a number", {"value": value})
     if isinstance(value, int | float):

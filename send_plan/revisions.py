@@ -29,6 +29,8 @@ KINDS = (
     "lead",
     "added",
     "removed",
+    "indicator-restated",
+    "indicator-value",
 )
 KIND_LABEL = {
     "plan-added": "plan added",
@@ -42,10 +44,13 @@ KIND_LABEL = {
     "lead": "lead",
     "added": "action added",
     "removed": "action removed",
+    "indicator-restated": "figure restated",
+    "indicator-value": "figure added",
 }
 
-#: A value before or after a change: text, none, or (``carried``) plan/action references.
-ChangeValue = str | tuple[str, ...] | None
+#: A value before or after a change: text, none, (``carried``) plan/action
+#: references, or (``indicator-value``, ``indicator-restated``) a figure.
+ChangeValue = str | tuple[str, ...] | float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +66,13 @@ class Slip:
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """One change to a plan (``action`` None) or to one of its actions.
+    """One change to a plan (``action`` None), to one of its actions, or to a
+    figure of one of its indicators (``indicator`` and ``period``, the figure's
+    date; ``action`` None).
 
     ``area`` is the action's area; None, and left out of :meth:`as_dict`, for a
-    change to the plan itself.
+    change to the plan itself. ``indicator`` and ``period`` are in
+    :meth:`as_dict` (as ``indicator`` and ``date``) for figures only.
     """
 
     plan: str
@@ -73,6 +81,16 @@ class Change:
     from_: ChangeValue
     to: ChangeValue
     area: str | None = None
+    indicator: str | None = None
+    period: str | None = None
+
+    @property
+    def subject(self) -> str | None:
+        """What changed, for a table: the action, or the indicator and the
+        figure's date; None for the plan itself."""
+        if self.indicator is not None:
+            return f"{self.indicator} {self.period}"
+        return self.action
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -84,10 +102,13 @@ class Change:
         }
         if self.area is not None:
             out["area"] = self.area
+        if self.indicator is not None:
+            out["indicator"] = self.indicator
+            out["date"] = self.period
         return out
 
 
-def _plain(value: ChangeValue) -> str | list[str] | None:
+def _plain(value: ChangeValue) -> str | list[str] | float | None:
     return list(value) if isinstance(value, tuple) else value
 
 

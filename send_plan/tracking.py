@@ -15,7 +15,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from send_plan.errors import PlanNotFound, UsageError
-from send_plan.model import Action, Area, Plan, Review, Update, joined
+from send_plan.indicators import IndicatorStatus, plan_indicators, ratings
+from send_plan.model import Action, Area, Indicator, Plan, Review, Update, joined
 from send_plan.portfolio import Portfolio
 from send_plan.revisions import Slip
 from send_plan.vocab import RAG_KEYS, ActionStatus, PlanKind, PlanStatus, Position, State
@@ -196,6 +197,8 @@ class PlanSummary:
     revisit_expected_by: date | None
     #: What a reader must know about the dates (before the start, past the end).
     notes: tuple[str, ...] = ()
+    #: The plan's indicators as of the date that pass the filters, in file order.
+    indicators: tuple[IndicatorStatus, ...] = ()
 
     @property
     def stale_count(self) -> int:
@@ -217,6 +220,10 @@ class PlanSummary:
         )
         late = [t for t in self.actions if t.late_start and t.state is State.ON_TRACK]
         return overdue + soon + late
+
+    def indicators_needing_attention(self) -> list[IndicatorStatus]:
+        """Red, amber or late data, in file order."""
+        return [s for s in self.indicators if s.needs_attention]
 
     def as_dict(self) -> dict[str, Any]:
         info = self.plan.plan
@@ -240,6 +247,7 @@ class PlanSummary:
             ),
             "counts": self.counts.states,
             "rag": self.counts.rag,
+            "indicator_ratings": ratings(self.indicators),
             "areas": [
                 {
                     "id": a.area.id,
@@ -270,6 +278,15 @@ class Filters:
             and (not self.states or t.state in self.states)
         )
 
+    def keep_indicator(self, indicator: Indicator) -> bool:
+        """--area is one of its areas, --partner its partner, --lead in its owner;
+        --state is about actions and leaves indicators alone."""
+        return (
+            (self.area is None or self.area in indicator.areas)
+            and (self.partner is None or indicator.partner == self.partner)
+            and (self.lead is None or self.lead.casefold() in (indicator.owner or "").casefold())
+        )
+
 
 @dataclass(frozen=True)
 class Status:
@@ -280,11 +297,16 @@ class Status:
     def actions(self) -> list[TrackedAction]:
         return [t for p in self.plans for t in p.actions]
 
+    @property
+    def indicators(self) -> list[IndicatorStatus]:
+        return [s for p in self.plans for s in p.indicators]
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "as_of": self.as_of.isoformat(),
             "plans": [p.as_dict() for p in self.plans],
             "actions": [t.as_dict() for t in self.actions],
+            "indicators": [s.as_dict() for s in self.indicators],
         }
 
 
@@ -417,6 +439,9 @@ def track_plan(
             and (deadline := t.action.deadline) is not None
             and deadline <= meeting
         )
+    indicators = plan_indicators(plan, as_of)
+    if filters is not None:
+        indicators = [s for s in indicators if filters.keep_indicator(s.indicator)]
     return PlanSummary(
         plan,
         as_of,
@@ -428,6 +453,7 @@ def track_plan(
         due_before,
         revisit_expected_by(plan),
         date_notes(plan, as_of),
+        tuple(indicators),
     )
 
 

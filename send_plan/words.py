@@ -93,3 +93,32 @@ def listed(items: Sequence[str], most: int = 12, *, empty: str = "none") -> str:
         return empty
     shown = ", ".join(items[:most])
     return shown + (f" and {len(items) - most} more" if len(items) > most else "")
+
+
+#: How each indicator unit is written after (or, for money, before) a figure.
+_UNIT_WORDS = {"days": ("day", "days"), "weeks": ("week", "weeks")}
+
+
+def number(value: float) -> str:
+    """A figure as people write it: thousands separated, at most two decimals,
+    no trailing zeros ('1,234', '44.6', '24.29')."""
+    text = f"{round(value, 2):,.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def figure(value: float | None, unit: str) -> str:
+    """An indicator's figure with its unit: '44.6%', '602', '96 weeks', '£1,500',
+    '5.1' (a rate's unit is in the indicator's title). None is empty text."""
+    if value is None:
+        return ""
+    text = number(value)
+    if unit == "percent":
+        return f"{text}%"
+    if unit == "currency":
+        if "." in text:  # pence are written in full: £1,500.50
+            text = f"{round(value, 2):,.2f}"
+        return f"-£{text[1:]}" if text.startswith("-") else f"£{text}"
+    if unit in _UNIT_WORDS:
+        one, many = _UNIT_WORDS[unit]
+        return f"{text} {one if text == '1' else many}"
+    return text

@@ -92,7 +92,7 @@ def test_word_document(tmp_path: Path) -> None:
     assert headings[:3] == ["1 Summary", "1.1 Recommendations", "2 Progress by area"]
     assert "3 Progress since the last board" in headings
     assert "4 Overdue actions" in headings
-    assert len(doc.inline_shapes) == 1  # the chart
+    assert len(doc.inline_shapes) == 2  # the chart, and the indicators' trend
     cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
     for ident in OVERDUE:
         assert ident in cells
@@ -109,7 +109,8 @@ def test_word_document(tmp_path: Path) -> None:
     for table in doc.tables[1:]:
         assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     # the chart says in words what it shows, counts included
-    (alt,) = chart_descriptions(out.read_bytes())
+    alt, trend_alt = chart_descriptions(out.read_bytes())
+    assert trend_alt.startswith("Trend of 6 indicators")
     assert "94 actions in 4 areas" in alt
     assert "39 complete, 44 on track, 1 due before the next board, 8 overdue, 2 withdrawn" in alt
     assert "P1, 24 actions: by state, 10 complete, 11 on track, 2 overdue, 1 withdrawn" in alt

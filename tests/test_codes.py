@@ -27,7 +27,7 @@ def expected_codes() -> dict[str, set[str]]:
 
 #: Change rules judge a change between git revisions: their cases build real
 #: repositories in test_history.py instead of example files.
-CHANGE_RULES = {"E401", "E402", "E403", "E404", "E405", "E406", "W401"}
+CHANGE_RULES = {"E401", "E402", "E403", "E404", "E405", "E406", "W401", "W402"}
 
 
 def test_every_code_has_a_negative_example() -> None:
@@ -81,5 +81,6 @@ def test_the_codes_are_the_documented_families() -> None:
         *(f"E50{n}" for n in range(1, 10)),
         *(f"W2{n:02d}" for n in range(1, 12)),
         "W401",
+        "W402",
         "W501",
     ]

@@ -585,3 +585,159 @@ def test_changes_made_while_resolving_a_merge_belong_to_the_merge(repo: Repo) ->
     assert code == 0, out
     [event] = [e for e in json.loads(out)["events"] if e["kind"] == "rag"]
     assert event["date"] == "2019-01-13"  # the merge commit, not a later one
+
+
+# --------------------------------------------------------------------------- indicator figures
+
+
+def with_figures(doc: dict[str, Any], *values: dict[str, Any], published: bool = True) -> Any:
+    doc["indicators"] = [
+        {
+            "id": "EHC20",
+            "title": "New EHC plans issued within 20 weeks",
+            "unit": "percent",
+            "polarity": "higher-is-better",
+            "published": published,
+            "values": list(values),
+        }
+    ]
+    return doc
+
+
+def test_changes_reports_figures_added_and_restated(repo: Repo) -> None:
+    repo.write("p.yaml", with_figures(plan_doc(A={}), {"date": "2019-03-31", "value": 21.5}))
+    first = repo.commit("Q4 figure", "2019-04-20T09:00:00+00:00")
+    repo.write(
+        "p.yaml",
+        with_figures(
+            plan_doc(A={}),
+            {"date": "2019-03-31", "value": 23.0, "note": "Revised in the final SEN2 return."},
+            {"date": "2019-06-30", "value": 30, "provisional": True},
+        ),
+    )
+    repo.commit("Q1 figure, Q4 restated", "2019-07-20T09:00:00+00:00")
+    doc = changes(repo, first)
+    figures = [c for c in doc["changes"] if c["kind"].startswith("indicator-")]
+    assert figures == [
+        {"plan": "p", "action": None, "kind": "indicator-restated", "from": 21.5, "to": 23.0,
+         "indicator": "EHC20", "date": "2019-03-31"},
+        {"plan": "p", "action": None, "kind": "indicator-value", "from": None, "to": 30.0,
+         "indicator": "EHC20", "date": "2019-06-30"},
+    ]  # fmt: skip
+    code, out, _ = run("changes", "--since", first, repo.plans, "--format", "markdown")
+    assert code == 0
+    assert "| EHC20 2019-03-31 | figure restated | 21.5 | 23 |" in out
+    assert "| EHC20 2019-06-30 | figure added |  | 30 |" in out
+
+
+def test_a_new_indicator_reports_each_figure_and_unchanged_figures_nothing(repo: Repo) -> None:
+    repo.write("p.yaml", plan_doc(A={}))
+    first = repo.commit("no indicators", "2019-04-20T09:00:00+00:00")
+    repo.write(
+        "p.yaml",
+        with_figures(
+            plan_doc(A={}),
+            {"date": "2019-03-31", "value": 21.5},
+            {"date": "2019-06-30", "value": 25},
+        ),
+    )
+    second = repo.commit("indicator added", "2019-07-20T09:00:00+00:00")
+    assert [(c["kind"], c["date"]) for c in changes(repo, first)["changes"]] == [
+        ("indicator-value", "2019-03-31"),
+        ("indicator-value", "2019-06-30"),
+    ]
+    repo.write(
+        "p.yaml",
+        with_figures(
+            plan_doc(A={"rag": "amber"}),
+            {"date": "2019-03-31", "value": 21.5, "provisional": True, "note": "A note."},
+            {"date": "2019-06-30", "value": 25},
+        ),
+    )
+    repo.commit("notes and flags only", "2019-08-20T09:00:00+00:00")
+    assert [c["kind"] for c in changes(repo, second)["changes"]] == ["rag"]
+
+
+def test_validate_base_warns_of_a_published_figure_restated_without_a_note(repo: Repo) -> None:
+    repo.write(
+        "p.yaml",
+        with_figures(
+            plan_doc(A={}),
+            {"date": "2019-03-31", "value": 21.5},
+            {"date": "2019-06-30", "value": 25},
+        ),
+    )
+    repo.write(
+        "q.yaml",
+        with_figures(plan_doc("q", A={}), {"date": "2019-03-31", "value": 10}, published=False),
+    )
+    repo.commit("published", "2019-07-20T09:00:00+00:00")
+    repo.write(
+        "p.yaml",
+        with_figures(
+            plan_doc(A={}),
+            {"date": "2019-03-31", "value": 22},  # restated, no note: W402
+            {"date": "2019-06-30", "value": 26, "note": "Late returns from two schools."},
+            {"date": "2019-09-30", "value": 31},  # new: nothing to say
+        ),
+    )
+    repo.write(
+        "q.yaml",
+        with_figures(plan_doc("q", A={}), {"date": "2019-03-31", "value": 11}, published=False),
+    )
+    code, out, _ = run("validate", repo.plans, "--base", "HEAD", "--format", "json")
+    assert code == 0  # a warning
+    findings = json.loads(out)["findings"]
+    assert [(f["code"], f["plan"], f["object"]) for f in findings] == [("W402", "p", "EHC20")]
+    assert findings[0]["message"].startswith("the 2019-03-31 figure of EHC20 was 21.5 at ")
+    assert (
+        "and is now 22: a published figure that is restated needs a note"
+        in (findings[0]["message"])
+    )
+    line = (repo.root / "plans" / "p.yaml").read_text().splitlines()[findings[0]["line"] - 1]
+    assert "value: 22" in line
+    code, _, _ = run("validate", repo.plans, "--base", "HEAD", "--strict")
+    assert code == 1
+
+
+def test_figures_survive_the_cache() -> None:
+    text = yaml.safe_dump(
+        with_figures(
+            plan_doc(A={}),
+            {"date": "2019-03-31", "value": 21.5, "note": "n"},
+            {"date": "2019-06-30", "value": 25, "provisional": True},
+        )
+    ).encode()
+    value = digest("p.yaml", text)
+    assert isinstance(value, PlanDigest)
+    assert from_json(json.loads(json.dumps(to_json(value)))) == value
+    figures = value.indicators["EHC20"].values
+    assert [(f.date, f.value, f.provisional, f.noted) for f in figures] == [
+        ("2019-03-31", 21.5, False, True),
+        ("2019-06-30", 25.0, True, False),
+    ]
+    entry: Any = to_json(value)
+    for damage in ([], {"EHC20": [True]}, {"EHC20": [True, [["2019-02-30", 1, False, False]]]},
+                   {"EHC20": [True, [["2019-03-31", "1", False, False]]]}):  # fmt: skip
+        entry["indicators"] = damage
+        assert from_json(entry) is None
+
+
+def test_the_board_summary_lists_figures_changed_since_the_last_report(repo: Repo) -> None:
+    repo.write("p.yaml", with_figures(plan_doc(A={}), {"date": "2019-03-31", "value": 21.5}))
+    first = repo.commit("Q4 figure", "2019-04-20T09:00:00+00:00")
+    repo.write(
+        "p.yaml",
+        with_figures(
+            plan_doc(A={}),
+            {"date": "2019-03-31", "value": 23, "note": "Final return."},
+            {"date": "2019-06-30", "value": 30},
+        ),
+    )
+    repo.commit("Q1 figure", "2019-07-20T09:00:00+00:00")
+    code, out, err = run(
+        "report", "board-summary", repo.plans, "--as-of", "2019-07-25", "--since", first
+    )
+    assert code == 0, err
+    assert "| EHC20 2019-03-31 | figure restated | 21.5 | 23 |" in out
+    assert "| EHC20 2019-06-30 | figure added |  | 30 |" in out

@@ -78,6 +78,9 @@ def test_the_spec_example() -> None:
         "rating": "amber",
         "direction": "improving",
         "late_data": False,
+        "frequency": "quarterly",
+        "partner": None,
+        "published": True,
     }
 
 

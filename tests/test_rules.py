@@ -732,3 +732,37 @@ def test_every_rule_is_run_by_check() -> None:
         indicators.evidence_links,
         *(r for r in RULES if r.__module__ == "send_plan.rules.privacy"),
     }
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+def test_a_context_indicator_with_a_zero_tolerance_is_still_given_one(
+    write_plan: WritePlan,
+) -> None:
+    watched = {"id": "REQ", "title": "Requests", "unit": "number", "polarity": "context"}
+    path = write_plan("p.yaml", {"indicators": [{**watched, "tolerance": 0}]})
+    assert [f.code for f in run(indicators.indicators, portfolio_of(path))] == ["E508"]
+    path = write_plan("q.yaml", {"indicators": [watched]})
+    assert run(indicators.indicators, portfolio_of(path)) == []
+
+
+def test_indicator_references_are_checked_against_every_area_and_action(
+    write_plan: WritePlan,
+) -> None:
+    rated = {"title": "T", "unit": "percent", "polarity": "higher-is-better"}
+    path = write_plan(
+        "p.yaml",
+        {
+            "areas": [area("P1", action("P1.1")), area("P2", action("P2.1"))],
+            "indicators": [
+                {"id": "A", **rated, "areas": ["P2"], "actions": ["P1.1", "P2.1"]},
+                {"id": "B", **rated, "areas": ["P3"], "actions": ["P2.2"]},
+            ],
+        },
+    )
+    findings = run(indicators.indicators, portfolio_of(path))
+    assert [(f.code, f.object, f.message) for f in findings] == [
+        ("E502", "B", "'P3' is not an area of this plan"),
+        ("E502", "B", "'P2.2' is not an action of this plan: did you mean 'P2.1'?"),
+    ]

@@ -146,9 +146,10 @@ def test_board_summary_is_built_on_the_reference(tmp_path: Path, reference: Path
     everything = texts + [c.text for t in doc.tables for r in t.rows for c in r.cells]
     assert not any(BODY_TEXT in text for text in everything)
     assert BODY_TEXT.encode() not in _part(data, "word/document.xml")
-    assert len(doc.inline_shapes) == 1  # the chart: the reference's body picture is gone
+    # the charts (actions, indicators): the reference's body picture is gone
+    assert len(doc.inline_shapes) == 2
     media = [n for n in zipfile.ZipFile(io.BytesIO(data)).namelist() if "/media/" in n]
-    assert len(media) == 2  # the logo in the header, and the chart
+    assert len(media) == 3  # the logo in the header, and the two charts
     assert DOCUMENT_TYPE.encode() in _part(data, "[Content_Types].xml")
     assert doc.core_properties.title == texts[0]
 

@@ -29,12 +29,19 @@ def status(
     paths: Paths = None,
     as_of: AsOf = None,
     plan: Annotated[str | None, typer.Option(help="Only this plan (its id).")] = None,
-    area: Annotated[str | None, typer.Option(help="Only this area (its id).")] = None,
+    area: Annotated[
+        str | None,
+        typer.Option(help="Only this area (its id), and the indicators that evidence it."),
+    ] = None,
     lead: Annotated[
-        str | None, typer.Option(help="Only actions whose lead contains this text (any case).")
+        str | None,
+        typer.Option(
+            help="Only actions whose lead (and indicators whose owner) contains this text "
+            "(any case)."
+        ),
     ] = None,
     partner: Annotated[
-        str | None, typer.Option(help="Only this partner's actions (its id).")
+        str | None, typer.Option(help="Only this partner's actions and indicators (its id).")
     ] = None,
     state: Annotated[
         list[State] | None,
@@ -50,6 +57,15 @@ def status(
         ),
     ] = None,
     format: StatusFormat = Format.table,
+    indicators: Annotated[
+        bool,
+        typer.Option(
+            "--indicators",
+            help="List every indicator, not only those that need attention (red, amber, "
+            "late data); with --format csv, print the indicators' CSV instead of the "
+            "actions' (JSON always has both).",
+        ),
+    ] = False,
     no_history: Annotated[
         bool,
         typer.Option("--no-history", help="Do not read git history for slip figures (faster)."),
@@ -71,9 +87,11 @@ def status(
     if format == "table":
         from send_plan.formats.terminal import console, print_status
 
-        print_status(report, console(color=settings.color), listed=bool(states))
+        print_status(
+            report, console(color=settings.color), listed=bool(states), indicators=indicators
+        )
         return
-    echo(FORMATS[format](report, listed=bool(states)))
+    echo(FORMATS[format](report, listed=bool(states), indicators=indicators))
 
 
 def register(app: typer.Typer) -> None:
@@ -82,5 +100,6 @@ def register(app: typer.Typer) -> None:
             "send-plan status --as-of 2019-11-01",
             "send-plan status --plan send-improvement-plan-2019 --state overdue --state due-soon",
             "send-plan status --lead 'designated clinical officer' --format csv > mine.csv",
+            "send-plan status --format csv --indicators > indicators.csv",
         )
     )(handles_errors(status))

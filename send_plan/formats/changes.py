@@ -9,6 +9,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from send_plan.formats.markdown import cell, row
+from send_plan.revisions import ChangeValue
+from send_plan.words import number
 
 if TYPE_CHECKING:
     from send_plan.git.changes import Changes
@@ -20,12 +22,18 @@ class Format(StrEnum):
     markdown = "markdown"
 
 
+def shown(value: ChangeValue) -> str | tuple[str, ...] | None:
+    """A changed value for a table: a figure as people write it (602, not 602.0)."""
+    return number(value) if isinstance(value, float) else value
+
+
 def format_json(changes: Changes) -> str:
     return json.dumps(changes.as_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
 def format_markdown(changes: Changes) -> str:
-    """A table per plan, then the actions moved between areas."""
+    """A table per plan (actions, and indicator figures as 'ID date'), then the
+    actions moved between areas."""
     from send_plan.git.changes import sorted_for_table
     from send_plan.revisions import KIND_LABEL
 
@@ -47,7 +55,7 @@ def format_markdown(changes: Changes) -> str:
                 "| Action | Change | From | To |",
                 "|---|---|---|---|",
             ]
-        lines.append(row((c.action or "", KIND_LABEL[c.kind], c.from_, c.to)))
+        lines.append(row((c.subject or "", KIND_LABEL[c.kind], shown(c.from_), shown(c.to))))
     if changes.moved:
         lines += [
             "",

@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING
 
 from send_plan.formats.markdown import cell, row
 from send_plan.vocab import State
+from send_plan.words import figure
 
 if TYPE_CHECKING:
-    from send_plan.tracking import Status
+    from send_plan.indicators import IndicatorStatus
+    from send_plan.tracking import PlanSummary, Status, TrackedAction
 
 CSV_FIELDS = (
     "plan",
@@ -45,14 +47,40 @@ CSV_FIELDS = (
     "latest_update_date",
     "latest_update",
 )
+#: The indicators CSV (``status --format csv --indicators``): the JSON entry, flat.
+INDICATOR_CSV_FIELDS = (
+    "plan",
+    "id",
+    "title",
+    "unit",
+    "polarity",
+    "frequency",
+    "owner",
+    "partner",
+    "areas",
+    "latest_date",
+    "latest_value",
+    "latest_provisional",
+    "previous_date",
+    "previous_value",
+    "previous_provisional",
+    "expected",
+    "rating",
+    "direction",
+    "late_data",
+    "published",
+)
 
 
-def format_json(status: Status, *, listed: bool = False) -> str:
+def format_json(status: Status, *, listed: bool = False, indicators: bool = False) -> str:
     # Compact: json's C encoder runs only without indent, and scripts read it anyway.
     return json.dumps(status.as_dict(), ensure_ascii=False) + "\n"
 
 
-def format_csv(status: Status, *, listed: bool = False) -> str:
+def format_csv(status: Status, *, listed: bool = False, indicators: bool = False) -> str:
+    """One row per action; with ``indicators``, one row per indicator instead."""
+    if indicators:
+        return format_indicators_csv(status)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
     writer.writeheader()
@@ -82,11 +110,43 @@ def csv_cell(value: object) -> object:
     return value
 
 
-def format_markdown(status: Status, *, listed: bool = False) -> str:
-    """Per plan: key facts, counts, then the actions that need attention.
+def format_indicators_csv(status: Status) -> str:
+    """One row per indicator, in file order: the JSON entry with ``latest`` and
+    ``previous`` spread into columns, ``areas`` joined with ``;``."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=INDICATOR_CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for s in status.indicators:
+        entry = s.as_dict()
+        entry["areas"] = ";".join(entry["areas"])
+        for key in ("latest", "previous"):
+            value = entry.pop(key)
+            entry[f"{key}_date"] = value["date"] if value else None
+            entry[f"{key}_value"] = _csv_number(value["value"]) if value else None
+            entry[f"{key}_provisional"] = value["provisional"] if value else None
+        if entry["expected"] is not None:
+            entry["expected"] = _csv_number(entry["expected"])
+        writer.writerow({k: _csv_text(entry[k]) for k in INDICATOR_CSV_FIELDS})
+    return out.getvalue()
+
+
+def _csv_number(value: float) -> str:
+    """602.0 is written 602; other figures as they are."""
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def _csv_text(value: object) -> object:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return csv_cell(value)
+
+
+def format_markdown(status: Status, *, listed: bool = False, indicators: bool = False) -> str:
+    """Per plan: key facts, counts, then the actions that need attention, then the
+    indicators that do (red, amber or late data).
 
     With ``listed`` (a --state filter was given) every action passing the filters
-    is listed instead of the attention list.
+    is listed instead of the attention list; with ``indicators`` every indicator.
     """
     lines: list[str] = [f"# Plan status at {status.as_of.isoformat()}", ""]
     for p in status.plans:
@@ -112,31 +172,76 @@ def format_markdown(status: Status, *, listed: bool = False) -> str:
         lines += ["| " + " | ".join(str(p.counts.states[k]) for k in ["total", *State]) + " |", ""]
         rows = list(p.actions) if listed else p.attention()
         if not rows:
-            lines += ["Nothing needs attention.", ""]
-            continue
-        lines += [
-            "| Area | Action | Title | Lead | Due | State | Days overdue | RAG | Late start |",
-            "|---|---|---|---|---|---|---:|---|---|",
-        ]
-        for t in rows:
-            a = t.action
-            lines.append(
-                row(
-                    (
-                        t.area.id,
-                        a.id,
-                        a.title,
-                        a.lead_text,
-                        a.due_text,
-                        t.state.value,
-                        t.days_overdue,
-                        a.rag.value if a.rag else "",
-                        "yes" if t.late_start else "",
-                    )
+            lines += ["No action needs attention.", ""]
+        else:
+            lines += _action_rows(rows)
+        lines += _indicator_rows(p, every=indicators)
+    return "\n".join(lines)
+
+
+def _action_rows(rows: list[TrackedAction]) -> list[str]:
+    lines = [
+        "| Area | Action | Title | Lead | Due | State | Days overdue | RAG | Late start |",
+        "|---|---|---|---|---|---|---:|---|---|",
+    ]
+    for t in rows:
+        a = t.action
+        lines.append(
+            row(
+                (
+                    t.area.id,
+                    a.id,
+                    a.title,
+                    a.lead_text,
+                    a.due_text,
+                    t.state.value,
+                    t.days_overdue,
+                    a.rag.value if a.rag else "",
+                    "yes" if t.late_start else "",
                 )
             )
-        lines.append("")
-    return "\n".join(lines)
+        )
+    lines.append("")
+    return lines
+
+
+def _indicator_rows(p: PlanSummary, *, every: bool) -> list[str]:
+    """The plan's indicators that need attention (or all of them), as a table."""
+    shown = list(p.indicators) if every else p.indicators_needing_attention()
+    if not shown:
+        return []
+    heading = "Indicators" if every else "Indicators that need attention"
+    lines = [
+        f"### {heading}",
+        "",
+        "| Indicator | Title | Owner | Latest | Expected | Rating | Direction | Late data |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for s in shown:
+        lines.append(row(indicator_cells(s)))
+    lines.append("")
+    return lines
+
+
+def indicator_cells(s: IndicatorStatus) -> tuple[str, ...]:
+    """One indicator as the cells of a text table (Markdown here, Rich in the terminal)."""
+    ind = s.indicator
+    latest = ""
+    if s.latest is not None:
+        latest = f"{figure(s.latest.value, ind.unit)} at {s.latest.date.isoformat()}"
+        latest += " (provisional)" if s.latest.provisional else ""
+    direction = f"{s.arrow} {s.direction.value}" if s.direction and s.arrow else ""
+    title = (ind.title or "") + ("" if ind.published else " (not published)")
+    return (
+        ind.id,
+        title,
+        ind.owner or "",
+        latest or "no figure yet",
+        figure(s.expected, ind.unit),
+        s.rating.value if s.rating else "not rated",
+        direction,
+        "yes" if s.late_data else "",
+    )
 
 
 class Format(StrEnum):

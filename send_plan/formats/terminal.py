@@ -10,6 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from send_plan.formats.status import indicator_cells
 from send_plan.loader import FORBIDDEN
 from send_plan.tracking import PlanSummary, Status, TrackedAction
 from send_plan.vocab import State
@@ -168,7 +169,73 @@ def _actions_table(rows: list[TrackedAction], heading: str, width: int) -> Table
     return table
 
 
-def print_status(status: Status, out: Console, *, listed: bool = False) -> None:
+#: Direction words: better in green, worse in red; the arrow and word carry it too.
+DIRECTION_STYLE = {"improving": "green", "worsening": "bold red"}
+
+
+def _indicators_table(p: PlanSummary, width: int, *, every: bool) -> Table | None:
+    """The indicators that need attention (red, amber, late data), or every one:
+    latest value with its date, expected value, rating in words, an arrow and a
+    word for the direction. Below 100 columns, the figures share a column and the
+    rating, direction and late data another."""
+    shown = list(p.indicators) if every else p.indicators_needing_attention()
+    if not shown:
+        return None
+    compact = width < 100
+    heading = "Indicators" if every else "Indicators that need attention"
+    table = Table(title=heading, title_justify="left", expand=True)
+    table.add_column("Indicator", overflow="fold", no_wrap=not compact)
+    table.add_column(
+        "Title" + ("" if compact else " / owner"), ratio=3, overflow="fold", min_width=18
+    )
+    table.add_column("Latest" + (" / expected" if compact else ""), overflow="fold", max_width=22)
+    if not compact:
+        table.add_column("Expected", overflow="fold", justify="right")
+    table.add_column("Rating" + (" / direction" if compact else ""), overflow="fold", max_width=14)
+    if not compact:
+        table.add_column("Direction", overflow="fold")
+    for s in shown:
+        ident, title, owner, latest, expected, rating, direction, late = indicator_cells(s)
+        named = Text(title)
+        if owner and not compact:
+            named.append(f"\n{owner}", style="dim")
+        rated = rag_text(s.rating.value) if s.rating else Text(rating)
+        moved = Text(direction, style=DIRECTION_STYLE.get(s.direction or "", ""))
+        figures = latest.replace(" at ", "\nat ").replace(" (provisional)", "\nprovisional")
+        if compact:
+            figures += f"\nexpected {expected}" if expected else ""
+            if direction:
+                rated.append("\n")
+                rated.append_text(moved)
+        if late:
+            rated.append("\nlate data", style="bold magenta")
+        cells: list[str | Text] = [ident, named, figures]
+        cells += [rated] if compact else [expected, rated, moved]
+        table.add_row(*cells)
+    return table
+
+
+def _indicator_lines(p: PlanSummary, out: Console, *, every: bool) -> None:
+    """The same, one line each, for a narrow terminal."""
+    shown = list(p.indicators) if every else p.indicators_needing_attention()
+    if shown:
+        out.print("Indicators" if every else "Indicators that need attention", style="bold")
+    for s in shown:
+        ident, title, _, latest, expected, rating, direction, late = indicator_cells(s)
+        line = Text(f"{ident} ", style="bold")
+        line.append_text(rag_text(s.rating.value) if s.rating else Text(rating))
+        line.append(f" · {latest}")
+        line.append(f" · expected {expected}" if expected else "")
+        line.append(f" · {direction}" if direction else "")
+        if late:
+            line.append(" · late data", style="bold magenta")
+        out.print(line)
+        out.print(Text(f"  {title}"))
+
+
+def print_status(
+    status: Status, out: Console, *, listed: bool = False, indicators: bool = False
+) -> None:
     if not status.plans:
         out.print("No plans match.")
     for p in status.plans:
@@ -188,10 +255,15 @@ def print_status(status: Status, out: Console, *, listed: bool = False) -> None:
             else:
                 out.print(_actions_table(rows, heading, out.width))
         else:
-            out.print("Nothing needs attention: no overdue, due-soon or late-start actions.\n")
+            out.print("No action needs attention: no overdue, due-soon or late-start actions.\n")
+        if out.width < 60:
+            _indicator_lines(p, out, every=indicators)
+        elif (table := _indicators_table(p, out.width, every=indicators)) is not None:
+            out.print(table)
 
 
 def print_changes(changes: Any, out: Console) -> None:
+    from send_plan.formats.changes import shown
     from send_plan.git.changes import KIND_LABEL, sorted_for_table
 
     out.print(
@@ -215,10 +287,10 @@ def print_changes(changes: Any, out: Console) -> None:
         assert table is not None
         style = "bold green" if c.kind == "completed" else None
         table.add_row(
-            c.action or "",
+            c.subject or "",
             Text(KIND_LABEL[c.kind], style=style or ""),
-            _text(c.from_),
-            _text(c.to),
+            _text(shown(c.from_)),
+            _text(shown(c.to)),
         )
     if table is not None:
         out.print(table)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from send_plan.git.digests import ActionDigest
+from send_plan.git.figures import figure_changes
 from send_plan.git.plumbing import Commit, GitError, NoCommitThatEarly
 from send_plan.git.repo import Repository, Snapshot
 from send_plan.revisions import KIND_LABEL, KINDS, Change, ChangeValue, ReportChanges
@@ -106,6 +107,7 @@ def diff(old: Snapshot, new: Snapshot) -> tuple[list[Change], list[Move]]:
                 changes += _action_changes(plan_id, action_id, a, b, carried)
                 if a.area != b.area:
                     moved.append(Move(plan_id, action_id, a.area, b.area))
+        changes += figure_changes(plan_id, before.indicators, after.indicators)
     return changes, moved
 
 

@@ -27,13 +27,20 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from send_plan.git.figures import (
+    Damaged,
+    IndicatorDigest,
+    indicator_digests,
+    indicators_from_json,
+    indicators_json,
+)
 from send_plan.git.plumbing import Git
 from send_plan.vocab import ONGOING
 
 if TYPE_CHECKING:
     from send_plan.model import Plan
 
-CACHE_VERSION = 6
+CACHE_VERSION = 7  # 6: reviews apart; 7: indicators' figures
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: Parse versions in worker processes when at least this many need parsing.
 PARALLEL_MIN = int(os.environ.get("SEND_PLAN_PARALLEL_MIN", 8))
@@ -84,6 +91,8 @@ class PlanDigest:
     #: gain reviews (the revisit that judges its areas), nothing else
     body: str = ""
     reviews: tuple[str, ...] = ()
+    #: The plan's indicators by id, in file order (see :mod:`send_plan.git.figures`).
+    indicators: Mapping[str, IndicatorDigest] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +158,7 @@ def plan_digest(plan: Plan, data: dict[str, Any]) -> PlanDigest:
         status=plan.plan.status.value,
         actions=actions,
         **_fingerprints(plan),
+        indicators=indicator_digests(plan),
     )
 
 
@@ -201,6 +211,7 @@ def to_json(value: Digest) -> dict[str, Any]:
         },
         "content": value.content,
         "content_without_id": value.content_without_id,
+        "indicators": indicators_json(value.indicators),
         "body": value.body,
         "reviews": list(value.reviews),
     }
@@ -235,10 +246,11 @@ def from_json(value: object, seen: Seen | None = None) -> Digest | None:
             actions={_text(k): _action(v, seen) for k, v in _mapping(entry.get("actions")).items()},
             content=_text(entry.get("content")),
             content_without_id=_text(entry.get("content_without_id")),
+            indicators=indicators_from_json(entry.get("indicators")),
             body=_text(entry.get("body")),
             reviews=tuple(_text(r) for r in _list(entry.get("reviews"))),
         )
-    except _Damaged:
+    except (_Damaged, Damaged):
         return None
 
 

@@ -7,7 +7,11 @@ comparing the files as they are now with the plans at the base revision:
 - E402 an action deleted from a plan that is not a draft;
 - E403 a completed action reopened;
 - E404 a plan or action id renamed;
-- E405 a closed plan edited.
+- E405 a closed plan edited;
+- E406 a plan that is not a draft deleted;
+- W401 a base version that does not validate (the change cannot be judged);
+- W402 a published indicator figure restated without a note on the value
+  (:func:`send_plan.git.figures.restated_without_note`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from pathlib import Path
 
 from send_plan.findings import Finding
 from send_plan.git.digests import PlanDigest, plan_digest
+from send_plan.git.figures import restated_without_note
 from send_plan.git.plumbing import Commit
 from send_plan.git.repo import Repository, Snapshot
 from send_plan.loader import LoadedFile
@@ -69,6 +74,7 @@ def change_findings(files: Sequence[LoadedFile], base: Snapshot) -> Iterator[Fin
                 ("plan", "status"),
             )
         yield from _action_changes(f, before, now, base.commit)
+        yield from restated_without_note(f, _model(f), before.indicators, base.commit.short)
 
 
 def deleted_plans(files: Sequence[LoadedFile], base: Snapshot, top: Path) -> Iterator[Finding]:

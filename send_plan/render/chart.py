@@ -205,6 +205,7 @@ class ChartWorker:
 
     def __init__(self) -> None:
         self._pool: Any = None
+        self._pending = 0
         if (os.cpu_count() or 1) > 1:
             try:
                 from concurrent.futures import ProcessPoolExecutor
@@ -216,16 +217,35 @@ class ChartWorker:
 
     def draw(self, areas: list[dict[str, Any]], title: str) -> Callable[[], bytes]:
         """Start drawing; the returned function gives the PNG when it is ready."""
+        return self.submit(state_chart, areas, title)
+
+    def draw_trends(
+        self, indicators: Sequence[Mapping[str, Any]], as_of: str, title: str
+    ) -> Callable[[], bytes]:
+        """Start drawing the indicators' trend chart (see :mod:`send_plan.render.trend`)."""
+        from send_plan.render.trend import trend_chart
+
+        return self.submit(trend_chart, indicators, as_of, title)
+
+    def submit(self, function: Callable[..., bytes], *args: Any) -> Callable[[], bytes]:
+        """Draw with ``function`` in the worker; the worker closes once every chart
+        asked of it has been taken."""
         if self._pool is None:
-            png = state_chart(areas, title)
+            png = function(*args)
             return lambda: png
-        future = self._pool.submit(state_chart, areas, title)
+        future = self._pool.submit(function, *args)
+        self._pending += 1
+        taken: list[bytes] = []
 
         def result() -> bytes:
-            try:
-                return bytes(future.result())
-            finally:
-                self.close()
+            if not taken:
+                try:
+                    taken.append(bytes(future.result()))
+                finally:
+                    self._pending -= 1
+                    if self._pending <= 0:
+                        self.close()
+            return taken[0]
 
         return result
 

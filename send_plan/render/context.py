@@ -11,6 +11,7 @@ from datetime import date
 
 from send_plan import __version__
 from send_plan.chase import by_lead
+from send_plan.indicators import ratings
 from send_plan.model import Plan, Review, joined
 from send_plan.portfolio import Portfolio
 from send_plan.render.labels import (
@@ -21,6 +22,7 @@ from send_plan.render.labels import (
     POSITION,
     RAG,
 )
+from send_plan.render.scorecard import chart_alt, indicator_sentence, scorecard
 from send_plan.render.views import (
     AppendixB,
     AreaProgress,
@@ -29,6 +31,7 @@ from send_plan.render.views import (
     ChangeRow,
     DatedJudgement,
     DocumentInfo,
+    IndicatorRow,
     MovedRow,
     PlanInfo,
     PositionRow,
@@ -38,7 +41,7 @@ from send_plan.render.views import (
     Sentences,
     TrackedRow,
 )
-from send_plan.revisions import KIND_LABEL, ReportChanges, Slip
+from send_plan.revisions import KIND_LABEL, ChangeValue, ReportChanges, Slip
 from send_plan.tracking import (
     REVISIT_MONTHS,
     FinalPosition,
@@ -48,7 +51,7 @@ from send_plan.tracking import (
     track_plan,
 )
 from send_plan.vocab import RAG_KEYS, Position, Rag, State
-from send_plan.words import iso, long_date, period, plural
+from send_plan.words import iso, long_date, number, period, plural
 
 
 def plan_info(plan: Plan) -> PlanInfo:
@@ -275,7 +278,7 @@ def _change_rows(found: ReportChanges | None) -> list[ChangeRow] | None:
     return [
         {
             "plan": c.plan,
-            "action": c.action or found.plan,
+            "action": c.subject or found.plan,
             "kind": c.kind,
             "kind_label": KIND_LABEL[c.kind],
             "from": _listed_value(c.from_),
@@ -285,7 +288,10 @@ def _change_rows(found: ReportChanges | None) -> list[ChangeRow] | None:
     ]
 
 
-def _listed_value(value: str | tuple[str, ...] | None) -> str | list[str] | None:
+def _listed_value(value: ChangeValue) -> str | list[str] | None:
+    """A changed value for a template: references as a list, a figure as text."""
+    if isinstance(value, float):
+        return number(value)
     return list(value) if isinstance(value, tuple) else value
 
 
@@ -355,6 +361,7 @@ def _sentences(
             if revisit_by
             else None
         ),
+        "indicators": None,
     }
 
 
@@ -411,26 +418,9 @@ def board_summary(
     stale = [t for t in summary.actions if t.stale]
     last_board = stale_since(plan, as_of)
     sentences = _sentences(summary.next_board_meeting, summary.revisit_expected_by, review)
-    recommendations = [f"Receive the update on progress of the {info['title']}."]
-    if overdue:
-        them = "it" if len(overdue) == 1 else "them"
-        recommendations.append(
-            f"Note the {plural(len(overdue), 'overdue action')} and the action being taken "
-            f"to bring {them} back on track."
-        )
-    if moved_rows:
-        recommendations.append(
-            f"Note the {plural(len(moved_rows), 'action')} whose deadline has moved, "
-            "and the reasons."
-        )
-    if review:
-        rated = (
-            f", which rated progress {RAG[review['rating']].lower()}" if review["rating"] else ""
-        )
-        recommendations.append(
-            f"Note the latest external review by {review['by']} on "
-            f"{long_date(review['date'])}{rated}."
-        )
+    indicators, without_figures = scorecard(summary.indicators)
+    sentences["indicators"] = indicator_sentence(indicators, without_figures, summary.indicators)
+    recommendations = _recommendations(info, len(overdue), len(moved_rows), indicators, review)
     return {
         "report": "board-summary",
         "document": document(f"{info['title']}: progress update", plan, as_of),
@@ -477,7 +467,49 @@ def board_summary(
         if changes is None
         else {"rev": changes.since_rev, "date": changes.since_date},
         "chart": None,
+        "indicators": indicators,
+        "indicators_without_figures": without_figures,
+        "indicator_ratings": ratings(s for s in summary.indicators if s.latest is not None),
+        "indicator_chart": None,
+        "indicator_chart_alt": chart_alt(indicators),
     }
+
+
+def _recommendations(
+    info: PlanInfo,
+    overdue: int,
+    moved: int,
+    indicators: list[IndicatorRow],
+    review: ReviewRow | None,
+) -> list[str]:
+    """What the board is asked to do: receive the update, note what needs it."""
+    recommendations = [f"Receive the update on progress of the {info['title']}."]
+    if overdue:
+        them = "it" if overdue == 1 else "them"
+        recommendations.append(
+            f"Note the {plural(overdue, 'overdue action')} and the action being taken "
+            f"to bring {them} back on track."
+        )
+    if moved:
+        recommendations.append(
+            f"Note the {plural(moved, 'action')} whose deadline has moved, and the reasons."
+        )
+    red = [r["id"] for r in indicators if r["rating"] == "red"]
+    if red:
+        whose = "its trajectory" if len(red) == 1 else "their trajectories"
+        recommendations.append(
+            f"Note the {plural(len(red), 'indicator')} rated red against {whose} "
+            f"({', '.join(red)})."
+        )
+    if review:
+        rated = (
+            f", which rated progress {RAG[review['rating']].lower()}" if review["rating"] else ""
+        )
+        recommendations.append(
+            f"Note the latest external review by {review['by']} on "
+            f"{long_date(review['date'])}{rated}."
+        )
+    return recommendations
 
 
 def rag_keys(plan: Plan) -> list[str]:

@@ -3,9 +3,17 @@ Markdown and HTML templates."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from send_plan.render.chart import describe
 from send_plan.render.labels import POSITION_FILL, RAG
-from send_plan.render.views import AppendixB, BoardSummary, PositionRow, TrackedRow
+from send_plan.render.views import (
+    AppendixB,
+    BoardSummary,
+    IndicatorRow,
+    PositionRow,
+    TrackedRow,
+)
 from send_plan.render.word import Cell, WordDocument, WordFile, WordInputs, rag_cell
 from send_plan.words import long_date
 
@@ -103,13 +111,51 @@ def board_summary_docx(ctx: BoardSummary, inputs: WordInputs | None = None) -> W
     _board_summary_text(doc, ctx)
     doc.heading("Progress by area")
     place = doc.placeholder() if inputs.chart else None
-    sections = (_area_tables, _progress, _overdue, _due_soon, _late_starts, _stale, _moved)
+    _area_tables(doc, ctx)
+    trend_place = _indicators(doc, ctx)
+    sections = (_progress, _overdue, _due_soon, _late_starts, _stale, _moved)
     for section in (*sections, _changes):
         section(doc, ctx)
     doc.paragraph(f"Produced by {ctx['document']['generator']} from the plan files.", italic=True)
     if inputs.chart is not None and place is not None:
         doc.picture(inputs.chart(), describe(ctx["areas"]), into=place)
+    if inputs.trend is not None and trend_place is not None:
+        doc.picture(inputs.trend(), ctx["indicator_chart_alt"], into=trend_place)
     return doc.finish()
+
+
+def _indicators(doc: WordDocument, ctx: BoardSummary) -> Any:
+    """The indicators' scorecard, under "Progress by area"; returns the place for
+    the trend chart (None when the plan has no indicators)."""
+    if not ctx["indicators"] and not ctx["indicators_without_figures"]:
+        return None
+    doc.heading("Indicators", 2)
+    if ctx["sentences"]["indicators"]:
+        doc.paragraph(ctx["sentences"]["indicators"])
+    if not ctx["indicators"]:
+        return None
+    rows: list[list[Cell | str]] = [
+        [
+            f"{i['id']} {i['title']}" + ("" if i["published"] else " (not published)"),
+            _latest(i),
+            i["expected_text"],
+            rag_cell(i["rating"], i["rating_label"] + ("; data late" if i["late_data"] else "")),
+            i["direction_text"],
+            i["comparator_text"],
+        ]
+        for i in ctx["indicators"]
+    ]
+    headers = ["Indicator", "Latest", "Expected", "Rating", "Direction", "Comparator"]
+    doc.table(headers, rows)
+    return doc.placeholder()
+
+
+def _latest(row: IndicatorRow) -> str:
+    latest = row["latest"]
+    if latest is None:
+        return ""
+    provisional = "\n(provisional)" if latest["provisional"] else ""
+    return f"{latest['text']}\n{latest['date_long']}{provisional}"
 
 
 def _board_facts(doc: WordDocument, ctx: BoardSummary) -> None:

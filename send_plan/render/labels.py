@@ -71,3 +71,17 @@ POSITION_FILL = {
     "due-soon": "FFEB9C",
     "on-track": "C6EFCE",
 }
+#: Directions of travel as a board paper writes them.
+DIRECTION = {
+    "improving": "Improving",
+    "worsening": "Worsening",
+    "no-change": "No change",
+    "up": "Up",
+    "down": "Down",
+}
+#: Which way is better, in words.
+POLARITY = {
+    "higher-is-better": "Higher is better",
+    "lower-is-better": "Lower is better",
+    "context": "Context measure (not rated)",
+}

@@ -78,6 +78,8 @@ class Report(Generic[Context]):
     uses_history: bool = False
     #: --since is a date (the start of the period), not a git revision.
     dated_since: bool = False
+    #: Whether its view-model has indicators to draw as a trend chart.
+    trend: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,7 @@ REPORT_BY_NAME: dict[str, Report[Any]] = {
         _board_summary_docx,
         chart=True,
         uses_history=True,
+        trend=True,
     ),
     "appendix-a": Report(
         "appendix-a",
@@ -163,6 +166,24 @@ REPORT_BY_NAME: dict[str, Report[Any]] = {
         _appendix_b_docx,
     ),
 }
+
+
+def trend_chart_name(chart_name: str) -> str:
+    """The indicators' chart beside the document: ``board.chart.png`` gives
+    ``board.indicators.png``."""
+    stem = chart_name.removesuffix(".png").removesuffix(".chart")
+    return f"{stem}.indicators.png"
+
+
+def _draw_trends(
+    report: Report[Any], ctx: Any, worker: ChartWorker, title: str
+) -> Callable[[], bytes] | None:
+    """The trend chart of the indicators the scorecard shows, when there are any."""
+    if not report.trend or not ctx["indicators"]:
+        return None
+    from send_plan.render.scorecard import chart_rows
+
+    return worker.draw_trends(chart_rows(ctx["indicators"]), ctx["as_of"], title)
 
 
 def render(
@@ -187,22 +208,29 @@ def render(
     """
     ctx = report.build(portfolio, plan, as_of, inputs or ReportInputs())
     png: Callable[[], bytes] | None = None
+    trend: Callable[[], bytes] | None = None
     if needs_chart(report, fmt, to_file=chart_name is not None):
         from send_plan.render.chart import ChartWorker
 
         worker = chart_worker or ChartWorker()
         title = f"{ctx['plan']['title']}, {ctx['document']['date_long']}"
         png = worker.draw(ctx["areas"], title)
+        if not (fmt == "docx" and template is not None):  # a Word template has no place for it
+            trend = _draw_trends(report, ctx, worker, title)
     elif chart_worker is not None:
         chart_worker.close()
     if fmt == "docx":
-        return _word(report, ctx, png, template, reference)
+        return _word(report, ctx, png, template, reference, trend)
     from send_plan.render.jinja import render as render_template
 
     attachments = {}
     if png is not None and chart_name:
         ctx["chart"] = chart_name
         attachments[chart_name] = png()
+    if trend is not None and chart_name:
+        trend_name = trend_chart_name(chart_name)
+        ctx["indicator_chart"] = trend_name
+        attachments[trend_name] = trend()
     text = render_template(
         f"{report.name}.{fmt}.j2", ctx, html=fmt == "html", template_path=template
     )
@@ -215,8 +243,10 @@ def _word(
     png: Callable[[], bytes] | None,
     template: Path | None,
     reference: Reference | None,
+    trend: Callable[[], bytes] | None = None,
 ) -> Rendered:
-    """The Word document: the built-in layout, or the user's Word template."""
+    """The Word document: the built-in layout (with the indicators' ``trend``
+    chart when there is one), or the user's Word template."""
     if template is not None:
         from send_plan.render.chart import describe
         from send_plan.render.docx_template import render_word_template
@@ -226,5 +256,5 @@ def _word(
     else:
         from send_plan.render.word import WordInputs
 
-        word = report.docx(ctx, WordInputs(png, reference))
+        word = report.docx(ctx, WordInputs(png, reference, trend))
     return Rendered(word.data, {}, word.notes)

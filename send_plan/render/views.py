@@ -77,6 +77,8 @@ class Sentences(TypedDict):
     review: Sentence | None
     next_meeting: str | None
     revisit: str | None
+    #: The scorecard in one sentence, or None when no indicator has a figure.
+    indicators: str | None
 
 
 class CarriedTo(TypedDict):
@@ -202,6 +204,73 @@ class AreaProgress(TypedDict):
     updates: list[ProgressNote]
 
 
+class Figure(TypedDict):
+    """One figure of an indicator: an actual value, the baseline or a target."""
+
+    date: str
+    date_long: str
+    value: float
+    #: The figure with its unit, as a paper writes it: "44.6%", "96 weeks".
+    text: str
+    provisional: bool
+    note: str | None
+
+
+class ComparatorRow(TypedDict):
+    name: str
+    date: str | None
+    date_long: str
+    value: float
+    text: str
+
+
+class IndicatorRow(TypedDict):
+    """One indicator as of the date: a row of the scorecard and a panel of the chart."""
+
+    plan: str
+    id: str
+    title: str
+    unit: str
+    polarity: str
+    polarity_label: str
+    frequency: str | None
+    owner: str | None
+    partner: str | None
+    areas: list[str]
+    #: False: not cleared for publication (documents mark it "(not published)").
+    published: bool
+    latest: Figure | None
+    previous: Figure | None
+    #: The trajectory's value at the latest figure's date, rounded to 2 decimals.
+    expected: float | None
+    #: The expected figure with its unit, or why there is none ("No target set").
+    expected_text: str
+    #: green, amber, red, or None (no figure, no trajectory, or a context measure).
+    rating: str | None
+    rating_label: str
+    #: improving, worsening, no-change (up, down for context measures), or None.
+    direction: str | None
+    direction_label: str
+    #: How the figure moved: "↑", "↓", "→", or "" without a previous figure.
+    arrow: str
+    #: The arrow and the direction in words ("↓ Worsening"), or "No earlier figure".
+    direction_text: str
+    late_data: bool
+    #: The comparators known as of the date (undated ones, or dated on or before it).
+    comparators: list[ComparatorRow]
+    comparator_text: str
+    #: Every value dated on or before the as-of date, oldest first.
+    values: list[Figure]
+    baseline: Figure | None
+    #: The milestones, in date order (later than the as-of date too: they are the plan).
+    targets: list[Figure]
+    #: The points the trajectory runs through: the baseline, then each target (none
+    #: without targets: there is no trajectory then).
+    trajectory: list[Figure]
+    #: The figures of its chart panel in words (the chart's text alternative).
+    summary: str
+
+
 class Meeting(TypedDict):
     date: str
     date_long: str
@@ -246,3 +315,14 @@ class BoardSummary(TypedDict):
     changes: list[ChangeRow] | None
     since: dict[str, str] | None
     chart: str | None
+    #: The scorecard: each indicator with a figure as of the date, in file order.
+    indicators: list[IndicatorRow]
+    #: Indicators with no figure dated on or before the as-of date yet.
+    indicators_without_figures: list[IndicatorRow]
+    #: Counts of the scorecard by rating: green, amber, red, unrated.
+    indicator_ratings: dict[str, int]
+    #: The file name of the indicators' trend chart (Markdown and HTML written with
+    #: -o, when the plan has indicators with figures), else None.
+    indicator_chart: str | None
+    #: The trend chart's text alternative: every figure it shows, in words.
+    indicator_chart_alt: str

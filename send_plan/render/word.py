@@ -79,6 +79,8 @@ class WordInputs:
     chart: Callable[[], bytes] | None = None
     #: the council's reference document to build on, if any
     reference: Reference | None = None
+    #: gives the indicators' trend chart (PNG) when the report has one
+    trend: Callable[[], bytes] | None = None
 
 
 @dataclass(frozen=True)

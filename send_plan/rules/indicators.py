@@ -19,7 +19,12 @@ Loc = tuple[str | int, ...]
 def indicators(portfolio: Portfolio) -> Iterator[Finding]:
     """Each indicator: unique id, real references, ordered dates, figures in range."""
     for f, plan in portfolio.modelled():
+        if not plan.indicators:
+            continue
         seen: set[str] = set()
+        # the ids are gathered once per plan: an indicator list checked against a
+        # 10,000-action plan must not walk the actions again for each indicator
+        ids = _Ids([a.id for a in plan.areas], [a.id for _, _, _, a in plan.iter_actions()])
         for k, ind in enumerate(plan.indicators):
             at: Loc = ("indicators", k)
             if ind.id in seen:
@@ -30,18 +35,24 @@ def indicators(portfolio: Portfolio) -> Iterator[Finding]:
                     obj=ind.id,
                 )
             seen.add(ind.id)
-            yield from _references(f, plan, ind, at)
+            yield from _references(f, plan, ind, at, ids)
             yield from _dates(f, ind, at)
             yield from _figures(f, ind, at)
 
 
-def _references(f: LoadedFile, plan: Plan, ind: Indicator, at: Loc) -> Iterator[Finding]:
-    areas = [a.id for a in plan.areas]
-    actions = [a.id for _, _, _, a in plan.iter_actions()]
-    for key, known, what in (("areas", areas, "area"), ("actions", actions, "action")):
+class _Ids:
+    """A plan's area and action ids, in file order and as sets to look up."""
+
+    def __init__(self, areas: list[str], actions: list[str]) -> None:
+        self.ordered = {"areas": areas, "actions": actions}
+        self.known = {"areas": set(areas), "actions": set(actions)}
+
+
+def _references(f: LoadedFile, plan: Plan, ind: Indicator, at: Loc, ids: _Ids) -> Iterator[Finding]:
+    for key, what in (("areas", "area"), ("actions", "action")):
         for n, ident in enumerate(getattr(ind, key)):
-            if ident not in known:
-                guess = nearest(ident, known)
+            if ident not in ids.known[key]:
+                guess = nearest(ident, ids.ordered[key])
                 hint = f": did you mean '{guess}'?" if guess else ""
                 yield f.finding(
                     "E502",
@@ -90,15 +101,17 @@ def _dates(f: LoadedFile, ind: Indicator, at: Loc) -> Iterator[Finding]:
 
 
 def _figures(f: LoadedFile, ind: Indicator, at: Loc) -> Iterator[Finding]:
-    for loc, value in _all_figures(ind, at):
-        if ind.unit is Unit.PERCENT and not 0 <= value <= 100:
+    percent = ind.unit is Unit.PERCENT
+    duration = ind.unit in (Unit.DAYS, Unit.WEEKS)
+    for loc, value in _all_figures(ind, at, percent=percent, duration=duration):
+        if percent and not 0 <= value <= 100:
             yield f.finding(
                 "E505",
                 f"{_show(value)} is not a percentage: a percent figure lies between 0 and 100",
                 loc,
                 obj=ind.id,
             )
-        if ind.unit in (Unit.DAYS, Unit.WEEKS) and value < 0 and loc[2] != "comparators":
+        if duration and value < 0 and loc[2] != "comparators":
             yield f.finding(
                 "E506",
                 f"{_show(value)} {ind.unit.value} cannot be negative",
@@ -114,8 +127,12 @@ def _figures(f: LoadedFile, ind: Indicator, at: Loc) -> Iterator[Finding]:
             obj=ind.id,
         )
     if ind.polarity is Polarity.CONTEXT:
-        for key in ("targets", "tolerance"):
-            if getattr(ind, key):
+        # any tolerance, 0 included, is a tolerance given: context is never rated
+        for key, given in (
+            ("targets", bool(ind.targets)),
+            ("tolerance", ind.tolerance is not None),
+        ):
+            if given:
                 yield f.finding(
                     "E508",
                     f"a context indicator is watched, not rated: remove '{key}', or give it "
@@ -126,15 +143,25 @@ def _figures(f: LoadedFile, ind: Indicator, at: Loc) -> Iterator[Finding]:
                 )
 
 
-def _all_figures(ind: Indicator, at: Loc) -> Iterator[tuple[Loc, float]]:
+def _all_figures(
+    ind: Indicator, at: Loc, *, percent: bool, duration: bool
+) -> Iterator[tuple[Loc, float]]:
+    """The figures that may be out of range for the unit, with their places (a
+    place is built only for a figure that needs one: plans hold thousands)."""
+    if not (percent or duration):
+        return
+    low = 0.0
+    high = 100.0 if percent else float("inf")
     if ind.baseline is not None:
         yield (*at, "baseline", "value"), ind.baseline.value
-    for n, target in enumerate(ind.targets):
-        yield (*at, "targets", n, "value"), target.value
-    for n, comparator in enumerate(ind.comparators):
-        yield (*at, "comparators", n, "value"), comparator.value
-    for n, value in enumerate(ind.values):
-        yield (*at, "values", n, "value"), value.value
+    for key, figures in (
+        ("targets", [t.value for t in ind.targets]),
+        ("comparators", [c.value for c in ind.comparators]),
+        ("values", [v.value for v in ind.values]),
+    ):
+        for n, figure in enumerate(figures):
+            if not low <= figure <= high:
+                yield (*at, key, n, "value"), figure
 
 
 def _show(value: float) -> str:
