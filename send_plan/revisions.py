@@ -120,3 +120,5 @@ class ReportChanges:
     since_rev: str  # shortened to 7 characters
     since_date: str  # YYYY-MM-DD
     changes: tuple[Change, ...]
+    #: the changes run to the files as they are, which differ from the last commit
+    uncommitted: bool = False

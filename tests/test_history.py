@@ -741,3 +741,17 @@ def test_the_board_summary_lists_figures_changed_since_the_last_report(repo: Rep
     assert code == 0, err
     assert "| EHC20 2019-03-31 | figure restated | 21.5 | 23 |" in out
     assert "| EHC20 2019-06-30 | figure added |  | 30 |" in out
+
+
+def test_board_summary_changes_include_edits_not_yet_committed(repo: Repo) -> None:
+    doc = plan_doc(A={})
+    doc["plan"]["board_meetings"] = ["2019-02-01", "2019-06-01"]
+    repo.write("p.yaml", doc)
+    repo.commit("add", "2019-01-10T09:00:00+00:00")
+    doc["areas"][0]["actions"][0]["rag"] = "green"  # edited, not committed
+    repo.write("p.yaml", doc)
+    code, out, err = run("report", "board-summary", repo.plans, "--as-of", "2019-03-01")
+    assert code == 0, err
+    assert "includes changes not yet committed" in out
+    assert "| A | RAG rating |  | green |" in out
+    assert "Nothing in the plan has changed" not in out

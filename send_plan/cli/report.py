@@ -33,6 +33,7 @@ from send_plan.render.reports import (
 #: Existing files a report may replace without --force: earlier reports.
 if TYPE_CHECKING:
     from send_plan.model import Plan
+    from send_plan.portfolio import Portfolio
     from send_plan.render.reports import ReportInputs
 
 _REPORT_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".docx")
@@ -120,7 +121,10 @@ def report(
         result = require_valid(plan_paths(paths))
         chosen = result.portfolio.require_plan(plan)
         history = report.uses_history and not no_history
-        inputs = _inputs(plan_paths(paths), chosen, day, since, meeting_day, history=history)
+        inputs = _inputs(
+            plan_paths(paths), chosen, day, since, meeting_day, history=history,
+            working=result.portfolio,
+        )  # fmt: skip
         inputs = replace(inputs, since=period_start)
         rendered = render(
             report,
@@ -161,6 +165,7 @@ def _inputs(
     meeting: date | None,
     *,
     history: bool,
+    working: Portfolio | None = None,
 ) -> ReportInputs:
     """What the report needs besides the plans: changes and slips from git, gathered
     here (the render layer never runs git), and the meeting the paper is for."""
@@ -171,7 +176,7 @@ def _inputs(
     from send_plan.git.changes import changes_for_report
 
     return ReportInputs(
-        changes=changes_for_report(paths, plan, day, since),
+        changes=changes_for_report(paths, plan, day, since, working),
         slips=git_slips(paths),
         meeting=meeting,
     )

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from send_plan.git.digests import ActionDigest
+from send_plan.git.digests import ActionDigest, plan_digest
 from send_plan.git.figures import figure_changes
 from send_plan.git.plumbing import Commit, GitError, NoCommitThatEarly
 from send_plan.git.repo import Repository, Snapshot
@@ -23,6 +23,7 @@ from send_plan.revisions import KIND_LABEL, KINDS, Change, ChangeValue, ReportCh
 
 if TYPE_CHECKING:
     from send_plan.model import Plan
+    from send_plan.portfolio import Portfolio
 
 __all__ = [
     "KINDS",
@@ -140,7 +141,11 @@ def changes_between(paths: Sequence[Path], since: str, until: str | None) -> Cha
 
 
 def changes_for_report(
-    paths: Sequence[Path], plan: Plan, as_of: date, since: str | None
+    paths: Sequence[Path],
+    plan: Plan,
+    as_of: date,
+    since: str | None,
+    working: Portfolio | None = None,
 ) -> ReportChanges | None:
     """The plan's changes since the last report, for the board summary.
 
@@ -148,6 +153,11 @@ def changes_for_report(
     commit on or before the plan's previous board meeting before ``as_of``. None
     (the section is left out) when the plans are not in a git repository or no
     earlier meeting is known; with ``since`` given, a GitError is raised.
+
+    The changes end at the last commit on or before ``as_of``; when that is
+    HEAD and the files read (``working``) differ from it (edits not committed
+    yet, a new plan not yet added), they end at the files themselves, and the
+    result says so, so that the paper never contradicts itself.
     """
     explicit = since is not None
     if since is None:
@@ -171,8 +181,31 @@ def changes_for_report(
         if explicit:
             raise
         return None  # not in a repository: leave the section out
+    uncommitted = False
+    if working is not None:
+        repo = Repository.open(paths)
+        head = repo.resolve("HEAD")
+        if found.until.rev == head.rev:
+            files = _working_snapshot(working, head)
+            committed = repo.snapshot(head)
+            if _contents(files) != _contents(committed):
+                changes, _ = diff(repo.snapshot(found.since), files)
+                found = Changes(found.since, head, tuple(changes), (), found.warnings)
+                uncommitted = True
     mine = tuple(c for c in found.changes if c.plan == plan.id)
-    return ReportChanges(plan.id, found.since.short, found.since.day, mine)
+    return ReportChanges(plan.id, found.since.short, found.since.day, mine, uncommitted)
+
+
+def _working_snapshot(working: Portfolio, head: Commit) -> Snapshot:
+    """The plans as the files read hold them now."""
+    snap = Snapshot(head)
+    for f, model in working.valid():
+        snap.plans.setdefault(model.id, plan_digest(model, f.data or {}))
+    return snap
+
+
+def _contents(snap: Snapshot) -> dict[str, str]:
+    return {plan_id: d.content for plan_id, d in snap.plans.items()}
 
 
 def sorted_for_table(changes: Iterable[Change]) -> list[Change]:

@@ -465,7 +465,11 @@ def board_summary(
         "changes": _change_rows(changes),
         "since": None
         if changes is None
-        else {"rev": changes.since_rev, "date": changes.since_date},
+        else {
+            "rev": changes.since_rev,
+            "date": changes.since_date,
+            "uncommitted": "yes" if changes.uncommitted else "",
+        },
         "chart": None,
         "indicators": indicators,
         "indicators_without_figures": without_figures,

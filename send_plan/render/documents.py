@@ -362,7 +362,10 @@ def _changes(doc: WordDocument, ctx: BoardSummary) -> None:
         doc.heading("Changes since the last report")
         since = ctx["since"]
         if since:
-            doc.paragraph(f"Changes since {long_date(since['date'])} (revision {since['rev']}).")
+            doc.paragraph(
+                f"Changes since {long_date(since['date'])} (revision {since['rev']})"
+                + ("; includes changes not yet committed." if since.get("uncommitted") else ".")
+            )
         if ctx["changes"]:
             doc.table(
                 ["Action", "What changed", "From", "To"],
