@@ -149,6 +149,20 @@ class Position(StrEnum):
     OPEN = "open"  # open, not carried, and the plan has not closed yet
 
 
+class ReportName(StrEnum):
+    """The built-in reports (:data:`send_plan.render.reports.REPORT_BY_NAME`)."""
+
+    board_summary = "board-summary"
+    appendix_a = "appendix-a"
+    appendix_b = "appendix-b"
+
+
+class ReportFormat(StrEnum):
+    md = "md"
+    html = "html"
+    docx = "docx"
+
+
 # --------------------------------------------------------------------------- how people write them
 
 #: How trackers write statuses -> the format's status. Keys are compared with

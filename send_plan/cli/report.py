@@ -22,19 +22,13 @@ from send_plan.cli.common import (
     today,
 )
 from send_plan.cli.history import git_slips
-from send_plan.render.reports import (
-    REPORT_BY_NAME,
-    Rendered,
-    ReportFormat,
-    ReportName,
-    needs_chart,
-)
+from send_plan.vocab import ReportFormat, ReportName
 
 #: Existing files a report may replace without --force: earlier reports.
 if TYPE_CHECKING:
     from send_plan.model import Plan
-    from send_plan.portfolio import Portfolio
-    from send_plan.render.reports import ReportInputs
+    from send_plan.render.reports import Rendered, ReportInputs
+    from send_plan.validation import CheckResult
 
 _REPORT_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".docx")
 #: Templates read as Word documents (docxtpl), not as Jinja text.
@@ -42,9 +36,7 @@ _WORD_SUFFIXES = (".docx", ".dotx", ".docm", ".dotm", ".doc")
 
 
 def report(
-    name: Annotated[
-        ReportName, typer.Argument(metavar="NAME", help=" or ".join(REPORT_BY_NAME) + ".")
-    ],
+    name: Annotated[ReportName, typer.Argument(metavar="NAME", help=" or ".join(ReportName) + ".")],
     paths: Paths = None,
     plan: Annotated[
         str | None, typer.Option(help="The plan to report on (needed when several are read).")
@@ -107,6 +99,8 @@ def report(
 
         reference = read_reference(reference_docx)
     _check_output(format, output, force)
+    from send_plan.render.reports import REPORT_BY_NAME, needs_chart
+
     report = REPORT_BY_NAME[name]
     period_start = _period_start(since, day) if report.dated_since else None
     worker = None
@@ -121,10 +115,7 @@ def report(
         result = require_valid(plan_paths(paths))
         chosen = result.portfolio.require_plan(plan)
         history = report.uses_history and not no_history
-        inputs = _inputs(
-            plan_paths(paths), chosen, day, since, meeting_day, history=history,
-            working=result.portfolio,
-        )  # fmt: skip
+        inputs = _inputs(plan_paths(paths), chosen, day, since, meeting_day, history, result)
         inputs = replace(inputs, since=period_start)
         rendered = render(
             report,
@@ -163,9 +154,8 @@ def _inputs(
     day: date,
     since: str | None,
     meeting: date | None,
-    *,
     history: bool,
-    working: Portfolio | None = None,
+    working: CheckResult | None = None,
 ) -> ReportInputs:
     """What the report needs besides the plans: changes and slips from git, gathered
     here (the render layer never runs git), and the meeting the paper is for."""
@@ -176,7 +166,7 @@ def _inputs(
     from send_plan.git.changes import changes_for_report
 
     return ReportInputs(
-        changes=changes_for_report(paths, plan, day, since, working),
+        changes=changes_for_report(paths, plan, day, since, working.portfolio if working else None),
         slips=git_slips(paths),
         meeting=meeting,
     )

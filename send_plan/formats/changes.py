@@ -9,11 +9,11 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from send_plan.formats.markdown import cell, row
-from send_plan.revisions import ChangeValue
 from send_plan.words import number
 
 if TYPE_CHECKING:
     from send_plan.git.changes import Changes
+    from send_plan.revisions import ChangeValue
 
 
 class Format(StrEnum):

@@ -6,8 +6,6 @@ using Rich.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable
 from enum import StrEnum
@@ -78,6 +76,9 @@ def format_json(status: Status, *, listed: bool = False, indicators: bool = Fals
 
 
 def format_csv(status: Status, *, listed: bool = False, indicators: bool = False) -> str:
+    import csv
+    import io
+
     """One row per action; with ``indicators``, one row per indicator instead."""
     if indicators:
         return format_indicators_csv(status)
@@ -113,6 +114,9 @@ def csv_cell(value: object) -> object:
 def format_indicators_csv(status: Status) -> str:
     """One row per indicator, in file order: the JSON entry with ``latest`` and
     ``previous`` spread into columns, ``areas`` joined with ``;``."""
+    import csv
+    import io
+
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=INDICATOR_CSV_FIELDS, lineterminator="\n")
     writer.writeheader()

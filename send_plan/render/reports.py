@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from send_plan.vocab import ReportFormat
 
 if TYPE_CHECKING:
     from send_plan.model import Plan
@@ -25,20 +26,6 @@ if TYPE_CHECKING:
     from send_plan.render.views import AppendixB, BoardSummary
     from send_plan.render.word import WordFile, WordInputs
     from send_plan.revisions import ReportChanges, Slip
-
-
-class ReportName(StrEnum):
-    """The names of :data:`REPORT_BY_NAME`, for the command line's choices."""
-
-    board_summary = "board-summary"
-    appendix_a = "appendix-a"
-    appendix_b = "appendix-b"
-
-
-class ReportFormat(StrEnum):
-    md = "md"
-    html = "html"
-    docx = "docx"
 
 
 FORMATS = tuple(ReportFormat)
