@@ -377,3 +377,19 @@ def test_plan_text_is_never_rich_markup_in_the_terminal(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert title in result.stdout
     assert "\x1b]8;" not in result.stdout  # no terminal hyperlink was made
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["status", "--as-of", "9999-12-31"],
+        ["status", "--as-of", "2019-11-01", "--window", "1000000000000"],
+        ["revisit", "--notified", "9999-11-01"],
+        ["report", "board-summary", "--as-of", "9999-12-31"],
+    ],
+)
+def test_dates_that_would_overflow_are_a_usage_error(args: list[str]) -> None:
+    result = runner.invoke(app, [*args, *(["plans"] if args[0] != "revisit" else [])])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr
+    assert "internal error" not in result.stderr

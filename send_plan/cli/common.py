@@ -76,16 +76,30 @@ def handles_errors(func: F) -> F:
 
 
 def parse_date(value: str | None, option: str) -> date | None:
+    """A date option; dates from 1900 to 9000 (docs/limits.md): the computations add
+    months and windows to them, and Python's dates end in 9999."""
     if value is None:
         return None
     try:
         if len(value) != 10:
             raise ValueError
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(
             f"{value!r} is not a real date; write YYYY-MM-DD", param_hint=option
         ) from None
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise typer.BadParameter(
+            f"{value} is outside the dates send-plan works with "
+            f"({MIN_DATE.isoformat()} to {MAX_DATE.isoformat()})",
+            param_hint=option,
+        )
+    return day
+
+
+#: The dates options may give (docs/limits.md).
+MIN_DATE = date(1900, 1, 1)
+MAX_DATE = date(9000, 12, 31)
 
 
 def today() -> date:

@@ -51,7 +51,8 @@ def status(
         int | None,
         typer.Option(
             min=0,
-            help="Count as due soon what falls due within N days "
+            max=36_500,
+            help="Count as due soon what falls due within N days (at most 36500) "
             "[default: up to the next board meeting, else 28 days].",
             show_default=False,
         ),
