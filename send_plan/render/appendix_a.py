@@ -28,7 +28,7 @@ from send_plan.render.labels import AREA_KIND, RAG, STATE
 from send_plan.render.views import DatedJudgement, DocumentInfo, PlanInfo, ReviewRow, Sentence
 from send_plan.tracking import TrackedAction, date_notes, track_plan
 from send_plan.vocab import Direction, Unit
-from send_plan.words import long_date
+from send_plan.words import figure, long_date
 
 #: The states an area's action counts show, in the order a board reads them, with
 #: the short words of the counts table's headings.
@@ -254,22 +254,6 @@ def area_evidence(
             }
             (in_period if item.date is not None and item.date > since else other).append(row)
     return in_period, other
-
-
-def figure(value: float, unit: Unit | str) -> str:
-    """A figure with its unit: ``33%``, ``21.5%``, ``455``, ``96 weeks``, ``£1,250``."""
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    match Unit(unit):
-        case Unit.PERCENT:
-            return f"{text}%"
-        case Unit.DAYS:
-            return f"{text} {'day' if value == 1 else 'days'}"
-        case Unit.WEEKS:
-            return f"{text} {'week' if value == 1 else 'weeks'}"
-        case Unit.CURRENCY:
-            return f"£{text}"
-        case _:
-            return text
 
 
 def _figure(value: Value | None, unit: Unit) -> Figure | None:
