@@ -118,3 +118,58 @@ def test_the_render_layer_never_reaches_back() -> None:
 def test_core_modules_never_import_the_command_line() -> None:
     outside = {m for m in importers_of("send_plan.cli") if not m.startswith("send_plan.cli")}
     assert outside <= {"send_plan.entry"}
+
+
+def test_the_command_table_names_what_each_module_registers() -> None:
+    """``COMMANDS`` (which module holds each command) is what the modules register:
+    a command added to a module but not to the table would never be found."""
+    import importlib
+
+    import typer
+
+    from send_plan.cli.app import COMMANDS
+
+    registered: dict[str, str] = {}
+    for path in sorted((PACKAGE / "cli").glob("*.py")):
+        module = importlib.import_module(f"send_plan.cli.{path.stem}")
+        if not hasattr(module, "register"):
+            continue
+        group = typer.Typer()
+        module.register(group)
+        for info in group.registered_commands:
+            assert info.callback is not None
+            name = info.name or info.callback.__name__.replace("_", "-")
+            registered[name] = path.stem
+    assert registered == COMMANDS
+
+
+_LOADED_COMMAND_MODULES = (
+    "import sys\n"
+    "from typer.testing import CliRunner\n"
+    "from send_plan.cli.app import app\n"
+    "result = CliRunner().invoke(app, sys.argv[1:])\n"
+    "assert result.exit_code == 0, result.output\n"
+    "print(' '.join(sorted(m for m in sys.modules if m.startswith('send_plan.cli.'))))\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("argv", "modules"),
+    [
+        (["--version"], "send_plan.cli.app send_plan.cli.common"),
+        (
+            ["validate", str(PACKAGE.parent / "plans")],
+            "send_plan.cli.app send_plan.cli.common send_plan.cli.validate",
+        ),
+    ],
+)
+def test_a_command_imports_only_its_own_module(argv: list[str], modules: str) -> None:
+    """Start-up: the command line builds only the command that runs (click's lazy
+    group), so ``--version`` and ``validate`` pay for no other command's imports."""
+    out = subprocess.run(
+        [sys.executable, "-c", _LOADED_COMMAND_MODULES, *argv],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert out.strip() == modules

@@ -1,27 +1,106 @@
 """The Typer app: global options, every command group registered, the entry point.
 
 Only Typer and the standard library are imported at module level, so that
-``send-plan --version`` starts fast; each command imports what it needs when it
-runs. Commands live one group per module (validate, status, carry, report,
-history, setup, excel), each a thin adapter with a ``register(app)``.
+``send-plan --version`` starts fast. Commands live one group per module
+(validate, status, chase, carry, report, site, history, setup, excel), each a
+thin adapter with a ``register(app)``; :data:`COMMANDS` names the module of each
+command, and the top-level group imports and builds a module's commands only
+when one of them runs (or ``--help`` lists them) — click's lazy group.
 """
 
 from __future__ import annotations
 
+import functools
 import gc
+import importlib
 import os
 import sys
-from typing import Annotated
+from collections.abc import Iterator, MutableMapping
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+import typer.core
+import typer.main
 
 from send_plan import __version__
-from send_plan.cli import carry, chase, excel, history, report, setup, site, status, validate
 from send_plan.cli.common import echo, settings
 from send_plan.errors import EXIT_USAGE
 
+if TYPE_CHECKING:
+    from typer._click import Command, Context  # click as Typer ships it
+
+#: Every command -> its module in send_plan.cli. The order is the order of --help.
+COMMANDS: dict[str, str] = {
+    "validate": "validate",
+    "status": "status",
+    "chase": "chase",
+    "carry-forward": "carry",
+    "report": "report",
+    "site": "site",
+    "changes": "history",
+    "history": "history",
+    "init": "setup",
+    "revisit": "setup",
+    "schema": "setup",
+    "export": "excel",
+    "import": "excel",
+}
+
+#: What the commands' own Typer needs from the app's settings.
+_TYPER_SETTINGS: dict[str, object] = {
+    "pretty_exceptions_enable": False,
+    "rich_markup_mode": None,
+}
+
+
+@functools.cache
+def _commands_of(module: str) -> dict[str, Command]:
+    """The click commands one module registers, built the first time it is asked for."""
+    group = typer.Typer(**_TYPER_SETTINGS)  # type: ignore[arg-type]
+    importlib.import_module(f"send_plan.cli.{module}").register(group)
+    return dict(typer.main.get_group(group).commands)
+
+
+class _LazyCommands(MutableMapping[str, "Command"]):
+    """The top-level group's commands: every name known, each built when looked up."""
+
+    def __init__(self) -> None:
+        self._added: dict[str, Command] = {}
+
+    def __getitem__(self, name: str) -> Command:
+        if name in self._added:
+            return self._added[name]
+        return _commands_of(COMMANDS[name])[name]
+
+    def __setitem__(self, name: str, command: Command) -> None:
+        self._added[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._added[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from COMMANDS
+        yield from (name for name in self._added if name not in COMMANDS)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class _LazyGroup(typer.core.TyperGroup):
+    """The top-level group: a command's module is imported when the command runs
+    (and for ``--help``, which lists them all); the names alone serve suggestions."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = _LazyCommands()
+
+    def list_commands(self, ctx: Context) -> list[str]:
+        return list(self.commands)
+
+
 app = typer.Typer(
     name="send-plan",
+    cls=_LazyGroup,
     help="Keep local-area SEND improvement plans in git: validate them, see what needs "
     "attention, and produce board papers.",
     no_args_is_help=True,
@@ -55,10 +134,6 @@ def _main(
     settings.color = not no_color and not os.environ.get("NO_COLOR")
     settings.quiet = quiet
 
-
-# The order here is the order of --help.
-for group in (validate, status, chase, carry, report, site, history, setup, excel):
-    group.register(app)
 
 
 def main() -> None:
