@@ -135,7 +135,6 @@ def _main(
     settings.quiet = quiet
 
 
-
 def main() -> None:
     """The console script: run, flush, and exit without tearing down the heap.
 
