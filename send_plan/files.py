@@ -318,9 +318,13 @@ def _mode(path: Path) -> int:
 # --------------------------------------------------------------------------- folders
 
 
-def refuse_folder(path: Path, *, force: bool = False) -> None:
+def refuse_folder(path: Path, *, force: bool = False, reading: Iterable[Path] = ()) -> None:
     """The check before a folder of outputs is written: ``path`` must be a real
-    folder (or not exist yet) whose parent exists, and empty unless ``force``."""
+    folder (or not exist yet) whose parent exists, and empty unless ``force``.
+
+    ``force`` replaces the whole folder, so even then it refuses what no output
+    should replace: the current folder or one above it, a git repository, and a
+    folder that is or holds one of the paths the command reads (``reading``)."""
     if path.is_symlink():
         raise PathError(f"{path}: is a symbolic link; give a real folder")
     if path.exists() and not path.is_dir():
@@ -328,12 +332,30 @@ def refuse_folder(path: Path, *, force: bool = False) -> None:
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise PathError(f"{path}: the folder {parent} does not exist")
-    if path.is_dir() and not force and any(path.iterdir()):
+    if not path.is_dir() or not any(path.iterdir()):
+        return
+    if not force:
         raise RefusedOverwrite(f"{path} is not empty; use --force to replace it")
+    real = path.resolve()
+    if _inside(Path.cwd().resolve(), real):
+        raise RefusedOverwrite(f"{path}: will not replace the current folder or one above it")
+    if (real / ".git").exists():
+        raise RefusedOverwrite(f"{path}: will not replace a git repository")
+    for given in reading:
+        if _inside(given.resolve(), real):
+            raise RefusedOverwrite(f"{path}: will not replace a folder that holds {given}")
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
 
 
 def write_folder_atomic(
-    path: Path, files: Sequence[tuple[str, bytes]], *, force: bool = False
+    path: Path,
+    files: Sequence[tuple[str, bytes]],
+    *,
+    force: bool = False,
+    reading: Iterable[Path] = (),
 ) -> None:
     """Write ``files`` (plain file names and their bytes) as the folder ``path``.
 
@@ -342,7 +364,8 @@ def write_folder_atomic(
     folder is replaced only at the very end (renamed away, the new one renamed
     in, the old one removed), and only when empty or with ``force``; a failure
     leaves it as it was and no temporary folder behind. A name with a path
-    separator is refused: nothing is written outside ``path``.
+    separator is refused: nothing is written outside ``path``. ``reading`` is as
+    for :func:`refuse_folder`.
     """
     import secrets
     import shutil
@@ -351,7 +374,8 @@ def write_folder_atomic(
     for name, _ in files:
         if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
             raise PathError(f"{path}: refusing to write '{name}': not a plain file name")
-    refuse_folder(path, force=force)
+    reading = list(reading)
+    refuse_folder(path, force=force, reading=reading)
     parent = path.parent if str(path.parent) else Path(".")
     tmp: Path | None = None
     old: Path | None = None
@@ -364,7 +388,7 @@ def write_folder_atomic(
                 out.write(data)
                 out.flush()
                 os.fsync(out.fileno())
-        refuse_folder(path, force=force)  # again, at the moment of writing
+        refuse_folder(path, force=force, reading=reading)  # again, at the moment of writing
         if path.is_dir():
             old = parent / f".{path.name}.{secrets.token_hex(8)}.old"
             os.rename(path, old)

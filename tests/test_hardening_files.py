@@ -270,23 +270,25 @@ def test_of_many_writers_to_one_new_path_exactly_one_wins(tmp_path: Path) -> Non
 
 def test_two_carry_forwards_to_one_path_one_is_refused(work: Path) -> None:
     out = work / "next.yaml"
-    cmd = [sys.executable, "-m", "send_plan", "carry-forward", "wsoa-2018", "--to"]
+    source = "send-improvement-plan-2019"
     procs = [
         subprocess.Popen(
-            [*cmd, f"next-{n}", "plans", "-o", str(out)],
+            [sys.executable, "-m", "send_plan", "carry-forward", source, "--to", f"next-{n}"]
+            + ["plans", "-o", str(out)],
             cwd=work,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
         for n in range(4)
     ]
-    codes = [p.wait() for p in procs]
-    for p in procs:
-        assert p.stdout is not None and p.stderr is not None
-        assert b"Traceback" not in p.stderr.read()
-        p.stdout.close()
-        p.stderr.close()
-    assert sorted(codes) == [0, 2, 2, 2]
+    errors = [p.communicate()[1].decode() for p in procs]
+    codes = [p.returncode for p in procs]
+    assert sorted(codes) == [0, 2, 2, 2], errors
+    winner = codes.index(0)
+    assert f"id: next-{winner}\n" in out.read_text()
+    for n, err in enumerate(errors):
+        if n != winner:
+            assert err == f"send-plan: error: {out} already exists; use --force to replace it\n"
     assert sorted(p.name for p in work.iterdir()) == ["next.yaml", "plans"]
 
 
