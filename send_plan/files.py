@@ -99,9 +99,7 @@ def read_bytes(plan_path: PlanPath) -> bytes:
 # --------------------------------------------------------------------------- writing
 
 
-def refuse_existing(
-    path: Path, *, force: bool = False, reading: Iterable[Path] = ()
-) -> None:
+def refuse_existing(path: Path, *, force: bool = False, reading: Iterable[Path] = ()) -> None:
     """The one check before an output is written: never a file the command reads
     (``reading``: its plan paths, template, workbook...), never anything but a
     regular file (a folder, a device, a named pipe, a link that leads nowhere), and
@@ -147,9 +145,11 @@ def write_files_atomic(
     created: list[Path] = []
     current = files[0][0] if files else Path(".")
     try:
-        for target, (current, data) in zip(targets, files, strict=True):
+        for target, (path, data) in zip(targets, files, strict=True):
+            current = path
             tmps.append(_write_temporary(target, data))
-        for target, tmp, (current, _) in zip(targets, tmps, files, strict=True):
+        for target, tmp, (path, _) in zip(targets, tmps, files, strict=True):
+            current = path
             _refuse_input(current, reading)  # again, at the moment of writing
             if force:
                 _existing(current)  # still a regular file, or nothing
@@ -295,7 +295,8 @@ def _link_into_place(tmp: str, target: Path, shown: Path) -> None:
 
 #: What os.link fails with where a file system has no hard links.
 _NO_LINKS = frozenset(
-    getattr(errno, name) for name in ("EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EMLINK")
+    getattr(errno, name)
+    for name in ("EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EMLINK")
     if hasattr(errno, name)
 )
 

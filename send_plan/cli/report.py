@@ -84,8 +84,7 @@ def report(
         Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
     ] = None,
     force: Annotated[
-        bool,
-        typer.Option(help="Replace an existing output file (and the pictures beside it)."),
+        bool, typer.Option(help="Replace an existing output file and the pictures beside it.")
     ] = False,
 ) -> None:
     """Render a board document: Markdown, HTML or Word."""
@@ -100,8 +99,7 @@ def report(
     from send_plan.render.reports import REPORT_BY_NAME, needs_chart
 
     report = REPORT_BY_NAME[name]
-    reading = [*plan_paths(paths), *(p for p in (template, reference_docx) if p is not None)]
-    _check_output(format, output, force, reading, chart=needs_chart(report, format, to_file=True))
+    reading = _check_output(format, output, force, report.chart, paths, template, reference_docx)
     period_start = _period_start(since, day) if report.dated_since else None
     worker = None
     if needs_chart(report, format, to_file=output is not None):
@@ -138,19 +136,27 @@ def report(
 
 
 def _check_output(
-    format: ReportFormat, output: Path | None, force: bool, reading: list[Path], *, chart: bool
-) -> None:
+    format: ReportFormat,
+    output: Path | None,
+    force: bool,
+    chart: bool,
+    paths: list[Path] | None,
+    *others: Path | None,
+) -> list[Path]:
     """Refuse, before any work, what the output cannot be: the document, and the
     chart written beside it when there is one (the indicators' chart, written only
-    when the plan has indicators, is checked as it is written)."""
+    when the plan has indicators, is checked as it is written). Returns the files
+    the report reads (plans, template, reference document), which it never replaces."""
     if format == "docx" and output is None and sys.stdout.isatty():
         raise typer.BadParameter("give -o FILE.docx for Word output", param_hint="--output")
+    read = [*plan_paths(paths), *(path for path in others if path is not None)]
     if output is not None:
         from send_plan.files import refuse_existing
 
-        refuse_existing(output, force=force, reading=reading)
+        refuse_existing(output, force=force, reading=read)
         if chart and format != "docx":
-            refuse_existing(_chart_path(output), force=force, reading=reading)
+            refuse_existing(_chart_path(output), force=force, reading=read)
+    return read
 
 
 def _chart_path(output: Path) -> Path:
