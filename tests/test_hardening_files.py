@@ -557,6 +557,14 @@ def _limit(size: int) -> Callable[[], None]:
     return lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
 
 
+def test_a_file_size_limit_leaves_no_half_written_cache_behind(demo: Path) -> None:
+    cache = demo / ".git" / "send-plan-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    code, _, err = run("changes", "--since", "2019-09-17", cwd=demo, preexec=_limit(2048))
+    assert (code, err) == (0, b"")  # a cache that cannot be written only costs time
+    assert [p.name for p in cache.rglob(".tmp-*")] == []
+
+
 @pytest.mark.parametrize("command", ["status", "status json", "report"])
 def test_a_file_size_limit_on_stdout_is_one_line_and_exit_2(work: Path, command: str) -> None:
     with (work / "out.txt").open("wb") as out:
