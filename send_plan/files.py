@@ -219,9 +219,10 @@ def _refuse_input(path: Path, reading: Iterable[Path]) -> None:
             except OSError:
                 continue
             if (st.st_dev, st.st_ino) == (out.st_dev, out.st_ino):
+                same = os.path.normpath(path) == os.path.normpath(read)
+                shown = "a file" if same else f"{read.as_posix()}, a file"
                 raise RefusedOverwrite(
-                    f"{path}: is {read.as_posix()}, a file this command reads; "
-                    "write the output to another file"
+                    f"{path}: is {shown} this command reads; write the output to another file"
                 )
 
 
