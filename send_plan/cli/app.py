@@ -140,7 +140,13 @@ def main() -> None:
 
     Freeing a large portfolio's objects one by one at exit costs more than the
     work itself on big plans, and nothing is left to clean up, so exit at once.
+    Standard output and error are guarded first (:mod:`send_plan.cli.streams`):
+    closed, broken, full or size-limited, they end in one line and a documented
+    exit status, never a traceback.
     """
+    from send_plan.cli import streams
+
+    streams.install()
     code: int
     # A short-lived process whose data holds no reference cycles: the cyclic
     # collector would only sweep the plans' objects again and again.
@@ -163,9 +169,4 @@ def main() -> None:
             "(set SEND_PLAN_DEBUG=1 for details, and please report it)\n"
         )
         code = EXIT_USAGE
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (BrokenPipeError, ValueError):
-        pass
-    os._exit(code)
+    os._exit(streams.finish(code))

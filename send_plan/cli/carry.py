@@ -62,7 +62,7 @@ def carry_forward(
     from send_plan.files import refuse_existing
 
     if output is not None:
-        refuse_existing(output, force=force)
+        refuse_existing(output, force=force, reading=plan_paths(paths))
     from send_plan.carry import blocking_findings
     from send_plan.carry import carry_forward as build
     from send_plan.errors import PlansInvalid
@@ -92,7 +92,7 @@ def carry_forward(
     else:
         from send_plan.files import write_atomic
 
-        write_atomic(output, successor.text.encode(), force=force)
+        write_atomic(output, successor.text.encode(), force=force, reading=plan_paths(paths))
         say(f"wrote {output}: {len(successor.carried)} action(s) carried from {plan_id}")
     if successor.past_due:
         listed = words.listed(successor.past_due, 8)

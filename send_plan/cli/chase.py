@@ -79,8 +79,10 @@ def chase(
     if contacts is not None:
         refuse_inside_plans(contacts, paths_read)
         known = read_contacts(contacts)
+    reading = [*paths_read, *([contacts] if contacts is not None else [])]
     if output is not None:
-        (refuse_folder if format is Format.eml else refuse_existing)(output, force=force)
+        refuse = refuse_folder if format is Format.eml else refuse_existing
+        refuse(output, force=force, reading=reading)
 
     from send_plan.chase import chase as compute
     from send_plan.validation import require_valid
@@ -90,7 +92,7 @@ def chase(
     _warn(report, known, eml=format is Format.eml)
     if format is Format.eml:
         assert output is not None
-        _write_messages(report, output, sender=sender, force=force)
+        _write_messages(report, output, sender=sender, force=force, reading=reading)
         return
     from send_plan.formats.chase import FORMATS
 
@@ -100,16 +102,18 @@ def chase(
         return
     from send_plan.files import write_atomic
 
-    write_atomic(output, text.encode(), force=force)
+    write_atomic(output, text.encode(), force=force, reading=reading)
     say(f"wrote {output}: {len(report.leads)} lead(s) to chase")
 
 
-def _write_messages(report: Chase, folder: Path, *, sender: str | None, force: bool) -> None:
+def _write_messages(
+    report: Chase, folder: Path, *, sender: str | None, force: bool, reading: list[Path]
+) -> None:
     from send_plan.files import write_folder_atomic
     from send_plan.formats.eml import messages
 
     files = messages(report, written=common.now(), sender=sender)
-    write_folder_atomic(folder, files, force=force)
+    write_folder_atomic(folder, files, force=force, reading=reading)
     if not files:
         say(f"nothing to chase as of {report.as_of}: {folder}/ holds no messages")
         return

@@ -53,7 +53,7 @@ def export(
         raise typer.BadParameter("give a file name ending .xlsx", param_hint="--output")
     from send_plan.files import refuse_existing
 
-    refuse_existing(output, force=force)
+    refuse_existing(output, force=force, reading=plan_paths(paths))
     from send_plan.excel import export_workbook
     from send_plan.files import write_atomic
     from send_plan.validation import require_valid
@@ -61,7 +61,7 @@ def export(
     result = require_valid(plan_paths(paths))
     plan = result.portfolio.require_plan(plan_id)
     data = export_workbook(plan, as_of=day, portfolio=result.portfolio)
-    write_atomic(output, data, force=force)
+    write_atomic(output, data, force=force, reading=plan_paths(paths))
     actions = sum(len(area.actions) for area in plan.areas)
     computed = f"; state as of {day.isoformat()} in the computed columns" if day else ""
     say(f"wrote {output}: {plan_id}, {len(plan.areas)} area(s), {actions} action(s){computed}")
@@ -130,7 +130,7 @@ def import_(
             raise typer.BadParameter(
                 "give a file name ending .yaml or .yml (plan files)", param_hint="--output"
             )
-        refuse_existing(output, force=force)
+        refuse_existing(output, force=force, reading=_inputs(workbook, columns))
     from send_plan.excel import import_workbook, load_mapping
 
     name = str(workbook)
@@ -160,11 +160,18 @@ def import_(
         return
     from send_plan.files import write_atomic
 
-    write_atomic(output, result.text.encode("utf-8"), force=force)
+    write_atomic(
+        output, result.text.encode("utf-8"), force=force, reading=_inputs(workbook, columns)
+    )
     say(
         f"wrote {output}: {result.plan_id}, {result.areas} area(s), "
         f"{result.actions} action(s) from {name}"
     )
+
+
+def _inputs(workbook: Path, columns: Path | None) -> list[Path]:
+    """The files import reads, which its output must never replace."""
+    return [workbook] if columns is None else [workbook, columns]
 
 
 def _read(path: Path) -> bytes:

@@ -50,7 +50,8 @@ def site(
     from send_plan.site.output import check_target, write_folder
 
     given = plan_paths(paths)
-    check_target(output, force=force, keep=given)  # refuse before any work
+    keep = [*given, *([templates] if templates is not None else [])]
+    check_target(output, force=force, keep=keep)  # refuse before any work
     from send_plan.site.painter import Painter
 
     with Painter() as painter:  # imports matplotlib in a second process meanwhile
@@ -59,7 +60,7 @@ def site(
 
         result = require_valid(given)
         files = build_site(result.portfolio, day, templates=templates, painter=painter)
-    write_folder(output, files, force=force, keep=given)
+    write_folder(output, files, force=force, keep=keep)
     pages = sum(1 for name in files if name.endswith(".html"))
     say(f"wrote {pages} pages and {len(files) - pages} other files to {output}")
 
