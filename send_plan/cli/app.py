@@ -169,4 +169,7 @@ def main() -> None:
             "(set SEND_PLAN_DEBUG=1 for details, and please report it)\n"
         )
         code = EXIT_USAGE
+    drawing = sys.modules.get("send_plan.render.worker")
+    if drawing is not None:
+        drawing.close_all()  # os._exit skips atexit: a chart worker ends here, never after
     os._exit(streams.finish(code))

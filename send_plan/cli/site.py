@@ -60,6 +60,9 @@ def site(
 
         result = require_valid(given)
         files = build_site(result.portfolio, day, templates=templates, painter=painter)
+        notes = painter.notes()
+    for note in notes:
+        say(f"note: {note}")
     write_folder(output, files, force=force, keep=keep)
     pages = sum(1 for name in files if name.endswith(".html"))
     say(f"wrote {pages} pages and {len(files) - pages} other files to {output}")

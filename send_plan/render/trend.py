@@ -19,6 +19,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from send_plan.render.glyphs import chart_text
+
 ACTUAL = "#0072B2"  # blue
 TRAJECTORY = "#E69F00"  # orange
 COMPARATORS = ("#009E73", "#CC79A7", "#56B4E9")  # bluish green, reddish purple, sky blue
@@ -65,7 +67,7 @@ def trend_chart(rows: Sequence[Mapping[str, Any]], as_of: str, title: str) -> by
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
     _legend(fig)
-    fig.suptitle(title, fontsize=11)
+    fig.suptitle(chart_text(title), fontsize=11)
     out = io.BytesIO()
     fig.savefig(out, format="png", metadata={"Software": None})
     return out.getvalue()
@@ -118,7 +120,7 @@ def _panel(ax: Any, row: Mapping[str, Any], as_of: date, *, wrap: int) -> None:
         colour = COMPARATORS[k % len(COMPARATORS)]
         ax.axhline(comparator["value"], color=colour, linestyle=DOTTED, linewidth=1.6)
         ax.text(
-            0.99, comparator["value"], f"{comparator['name']} {comparator['text']}",
+            0.99, comparator["value"], chart_text(f"{comparator['name']} {comparator['text']}"),
             transform=right, ha="right", va="bottom", fontsize=7, color="#333333",
             bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.3, "alpha": 0.8},
         )  # fmt: skip
@@ -146,7 +148,7 @@ def _panel(ax: Any, row: Mapping[str, Any], as_of: date, *, wrap: int) -> None:
     ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
     ax.spines[["top", "right"]].set_visible(False)
     name = f"{row['id']}: {row['title']}" + ("" if row["published"] else " (not published)")
-    heading = textwrap.shorten(name, width=wrap * 2, placeholder="…")
+    heading = textwrap.shorten(chart_text(name), width=wrap * 2, placeholder="…")
     ax.set_title("\n".join(textwrap.wrap(heading, wrap)[:2]), fontsize=8, loc="left", pad=15)
     # the rating and direction in words, bold, between the title and the panel
     verdict = row["rating_label"]

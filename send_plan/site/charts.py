@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from send_plan.render.glyphs import chart_text
 from send_plan.site.words import STATE, STATE_ORDER
 
 #: Inches to CSS pixels (the size the page gives the picture before it scales).
@@ -109,7 +110,7 @@ def areas_chart(labels: Sequence[str], counts: Sequence[dict[str, int]]) -> byte
                         fontweight="bold", color=ink, backgroundcolor=fill,
                     )  # fmt: skip
             left = [a + b for a, b in zip(left, values, strict=True)]
-        ax.set_yticks(list(rows), list(labels))
+        ax.set_yticks(list(rows), [chart_text(label) for label in labels])
         ax.set_ylim(-0.6, n - 0.4)
         ax.set_xlim(0, widest * 1.02)
         ax.set_xlabel("Number of actions", fontsize=11)

@@ -1,18 +1,18 @@
 """Drawing the site's charts in a second process while this one builds the pages.
 
-Started before the plans are read, the worker spends that time importing
-matplotlib; it then draws each chart as soon as its page's view-model exists,
-while this process renders the templates. Without a second processor, or if a
-worker cannot be started, the charts are drawn here instead: the bytes are the
-same either way.
+Started before the plans are read (send_plan.entry), the worker spends that time
+importing matplotlib; it then draws each chart as soon as its page's view-model
+exists, while this process renders the templates. Without a second processor,
+or if a worker cannot be started, the charts are drawn here instead: the bytes
+are the same either way. The worker's lifetime and files are
+:mod:`send_plan.render.worker`'s concern.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from typing import Any
 
+from send_plan.render.worker import Worker, take_early, warm_matplotlib
 from send_plan.site.plan import ChartJob
 
 
@@ -25,36 +25,24 @@ def draw(job: ChartJob) -> bytes:
     return charts.trend_chart(job.values, job.trajectory, percent=job.percent)
 
 
-def _warm() -> None:
-    from matplotlib.backends import backend_agg  # noqa: F401
-    from matplotlib.figure import Figure  # noqa: F401
-
-
 class Painter:
-    """A one-process pool for charts (or none): ``submit`` returns a function that
-    gives the chart's bytes when they are ready."""
+    """Charts for the site: ``submit`` returns a function that gives the chart's
+    bytes when they are ready. With ``parallel`` the worker started early is
+    used, or a new one started."""
 
     def __init__(self, *, parallel: bool = True) -> None:
-        self._pool: Any = None
-        if parallel and (os.cpu_count() or 1) > 1:
-            try:
-                from concurrent.futures import ProcessPoolExecutor
-
-                self._pool = ProcessPoolExecutor(max_workers=1, initializer=_warm)
-                self._pool.submit(int)  # start the process, and its imports, now
-            except (OSError, ValueError, ImportError):
-                self._pool = None
+        early = take_early() if parallel else None
+        self._worker = early or Worker(warm_matplotlib, parallel=parallel)
 
     def submit(self, job: ChartJob) -> Callable[[], bytes]:
-        if self._pool is None:
-            return lambda: draw(job)
-        future = self._pool.submit(draw, job)
-        return lambda: bytes(future.result())
+        return self._worker.submit(job.path, draw, job)
+
+    def notes(self) -> tuple[str, ...]:
+        """A line for each chart whose font lacked some of its characters."""
+        return self._worker.notes()
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        self._worker.close()
 
     def __enter__(self) -> Painter:
         return self

@@ -1,0 +1,301 @@
+"""The chart worker ends with its command on every path and holds none of its
+files; matplotlib's messages never reach the terminal (issue 13, items 18, 19).
+
+The process checks read /proc, so they run on Linux only.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+import warnings
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from send_plan.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN = ROOT / "plans" / "send-improvement-plan-2019.yaml"
+SEND_PLAN = str(Path(sys.executable).parent / "send-plan")
+TITLE = "  title: Lancashire SEND Improvement Plan 2019-2020\n"
+
+needs_proc = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+needs_two_cores = pytest.mark.skipif(
+    (os.cpu_count() or 1) < 2, reason="the worker runs only with 2 or more cores"
+)
+
+
+def _state(pid: int) -> str | None:
+    """A process's state letter, None once it is gone (a zombie has ended too)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    state = stat.rsplit(")", 1)[1].split()[0]
+    return None if state in ("Z", "X") else state
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] not in ("Z", "X"):
+                found.append(int(entry.name))
+    return found
+
+
+def _marked(mark: str) -> list[int]:
+    """Living processes whose environment holds ``mark`` (the command's and its workers)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                environ = (entry / "environ").read_bytes()
+            except OSError:
+                continue
+            if mark.encode() in environ and _state(int(entry.name)):
+                found.append(int(entry.name))
+    return found
+
+
+def _run(args: list[str], cwd: Path) -> tuple[int, bytes, bytes, list[int]]:
+    """Run send-plan with both outputs as pipes, as a script or CI step would; the
+    exit code, the outputs and any process of the run still alive once it ended."""
+    mark = f"SEND_PLAN_TEST_{uuid.uuid4().hex}"
+    env = {**os.environ, mark: "1"}
+    process = subprocess.Popen(
+        [SEND_PLAN, *args], cwd=cwd, env=env,
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        out, err = process.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        left = _marked(mark)
+        for pid in left:
+            os.kill(pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail(f"send-plan {' '.join(args)}: its output was still held open after 20 s")
+    return process.returncode, out, err, _marked(mark)
+
+
+@pytest.fixture
+def bad_plans(tmp_path: Path) -> Path:
+    text = PLAN.read_text(encoding="utf-8").replace("status: complete", "status: finished")
+    (tmp_path / "bad.yaml").write_text(text, encoding="utf-8")
+    return tmp_path / "bad.yaml"
+
+
+@needs_proc
+@needs_two_cores
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "board-summary", "bad.yaml", "-o", "board.md"],
+        ["report", "board-summary", "bad.yaml", "-f", "docx", "-o", "board.docx"],
+        ["report", "board-summary", "good.yaml", "-f", "docx", "-o", "blocked/board.docx"],
+        ["report", "board-summary", "good.yaml", "-o", "blocked/board.md"],
+        ["site", "bad.yaml", "-o", "site"],
+        ["site", "good.yaml", "--templates", "broken", "-o", "site"],
+        ["report", "board-summary", "good.yaml", "-o", "board.md", "--no-such-option"],
+    ],
+    ids=[
+        "report-invalid-md",
+        "report-invalid-docx",
+        "report-word-error",
+        "report-write-error",
+        "site-invalid",
+        "site-template-error",
+        "report-usage-error",
+    ],
+)
+def test_a_failed_command_returns_at_once_and_leaves_no_worker(
+    tmp_path: Path, bad_plans: Path, args: list[str]
+) -> None:
+    shutil.copy(PLAN, tmp_path / "good.yaml")
+    (tmp_path / "blocked").write_text("a file, so nothing can be written under it\n")
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "plan.html.j2").write_text("{% if %}\n")
+    started = time.monotonic()
+    code, _, err, left = _run([*args, "--as-of", "2019-11-19"], tmp_path)
+    assert code in (1, 2), err
+    assert b"Traceback" not in err
+    assert time.monotonic() - started < 15
+    assert left == []  # the worker ended with the command, not after it
+
+
+@needs_proc
+@needs_two_cores
+@pytest.mark.parametrize("command", ["report", "site"])
+def test_a_successful_command_leaves_no_worker(tmp_path: Path, command: str) -> None:
+    shutil.copy(PLAN, tmp_path / "good.yaml")
+    args = (
+        ["report", "board-summary", "good.yaml", "-o", "board.md"]
+        if command == "report"
+        else ["site", "good.yaml", "-o", "site"]
+    )
+    code, _, err, left = _run([*args, "--as-of", "2019-11-19"], tmp_path)
+    assert code == 0, err
+    assert left == []
+
+
+@needs_proc
+@needs_two_cores
+def test_the_worker_holds_none_of_the_files_of_its_parent(tmp_path: Path) -> None:
+    from send_plan.render.chart import ChartWorker
+
+    before = set(_children(os.getpid()))
+    with open(tmp_path / "open.txt", "w") as held:  # any file this process has open
+        worker = ChartWorker()
+        try:
+            kids = [pid for pid in _children(os.getpid()) if pid not in before]
+            assert kids, "no worker started"
+            ours = {os.readlink(f"/proc/self/fd/{fd}") for fd in (1, 2, held.fileno())} - {
+                "/dev/null"
+            }
+            for pid in kids:
+                fds = {int(fd.name): os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()}
+                assert {fds.get(n) for n in (0, 1, 2)} == {"/dev/null"}, fds
+                assert not ours & set(fds.values()), fds
+                assert len(fds) <= 6, fds  # the standard three, its two pipes (and devnull)
+        finally:
+            worker.close()
+    for pid in kids:
+        assert _state(pid) is None
+
+
+WATCHED = """
+import os, sys, time
+from pathlib import Path
+before = set(os.listdir("/proc"))
+from send_plan.render.chart import ChartWorker
+worker = ChartWorker()
+for name in sorted(set(os.listdir("/proc")) - before):
+    if name.isdigit():
+        try:
+            stat = Path(f"/proc/{name}/stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == os.getpid():
+            print(name, flush=True)
+print("ready", flush=True)
+time.sleep(60)
+"""
+
+
+@needs_proc
+@needs_two_cores
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_the_worker_ends_when_its_parent_is_killed(how: signal.Signals) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-c", WATCHED], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    kids = []
+    for line in process.stdout:
+        if line.strip() == "ready":
+            break
+        kids.append(int(line))
+    assert kids, "no worker started"
+    process.send_signal(how)
+    process.wait(timeout=10)
+    deadline = time.monotonic() + 5
+    while any(_state(pid) for pid in kids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    alive = [pid for pid in kids if _state(pid)]
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)
+    assert alive == []
+
+
+# --------------------------------------------------------------------------- item 18
+
+
+@pytest.fixture
+def glyph_plan(tmp_path: Path) -> Path:
+    """The example plan, titled with characters the chart's font lacks."""
+    text = PLAN.read_text(encoding="utf-8")
+    assert TITLE in text
+    path = tmp_path / "glyphs.yaml"
+    path.write_text(text.replace(TITLE, "  title: Lancashire 中文 plan\n"), encoding="utf-8")
+    return path
+
+
+@needs_two_cores
+def test_quiet_means_nothing_on_stderr_from_the_worker(tmp_path: Path, glyph_plan: Path) -> None:
+    done = subprocess.run(
+        [SEND_PLAN, "-q", "report", "board-summary", str(glyph_plan), "--as-of", "2019-11-19",
+         "-o", str(tmp_path / "board.md")],
+        capture_output=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0
+    assert done.stderr == b""
+    assert (tmp_path / "board.chart.png").exists()
+
+
+@needs_two_cores
+def test_a_missing_glyph_is_one_note_per_chart(tmp_path: Path, glyph_plan: Path) -> None:
+    done = subprocess.run(
+        [SEND_PLAN, "report", "board-summary", str(glyph_plan), "--as-of", "2019-11-19",
+         "-o", str(tmp_path / "board.md")],
+        capture_output=True, timeout=60, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0
+    notes = [line for line in done.stderr.splitlines() if line.startswith("note:")]
+    assert notes == [
+        "note: board.chart.png: the chart's font has no '中' (U+4E2D) or '文' (U+6587); "
+        "they are drawn as empty boxes",
+        "note: board.indicators.png: the chart's font has no '中' (U+4E2D) or '文' (U+6587); "
+        "they are drawn as empty boxes",
+    ]
+    assert "Warning" not in done.stderr
+
+
+def test_drawn_in_this_process_the_warnings_become_notes_too(
+    tmp_path: Path, glyph_plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # no worker: drawn here
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = CliRunner().invoke(
+            app,
+            ["report", "board-summary", str(glyph_plan), "--as-of", "2019-11-19", "-f", "docx",
+             "-o", str(tmp_path / "board.docx")],
+        )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert [str(w.message) for w in caught if "Glyph" in str(w.message)] == []
+    assert "note: the chart of actions: the chart's font has no '中' (U+4E2D)" in result.stderr
+    quiet = CliRunner().invoke(
+        app,
+        ["-q", "report", "board-summary", str(glyph_plan), "--as-of", "2019-11-19", "-f", "docx",
+         "-o", str(tmp_path / "board.docx")],
+    )  # fmt: skip
+    assert quiet.exit_code == 0
+    assert quiet.stderr == ""
+
+
+def test_control_characters_in_chart_text_are_not_drawn_as_boxes() -> None:
+    from send_plan.render.chart import RAG_HATCH, STATE_STYLE, state_chart
+
+    area = {
+        "id": "P1",
+        "counts": {**dict.fromkeys(STATE_STYLE, 1), "total": len(STATE_STYLE)},
+        "rag": dict.fromkeys(RAG_HATCH, 1),
+    }
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        plain = state_chart([area], "A plan title")
+        controlled = state_chart([area], "A plan\t\x07title")
+    assert [str(w.message) for w in caught] == []
+    assert controlled == plain  # a tab is a space; other controls are left out
