@@ -1,8 +1,8 @@
 """The console script's first step, before the command line is even parsed.
 
-A board summary with a chart, and the site, spend much of their time importing
-matplotlib; when the arguments ask for one of them, a worker process starts on
-that import at once, in parallel with everything else (see render/worker.py).
+A board summary with a chart spends much of its time importing matplotlib; when
+the arguments ask for one, a worker process starts on that import at once, in
+parallel with everything else (see render/worker.py).
 """
 
 from __future__ import annotations
@@ -11,14 +11,12 @@ import sys
 
 
 def _wants_chart(argv: list[str]) -> bool:
-    """Whether the command line asks for charts (a quick look at the arguments;
-    the command decides again once they are parsed, and closes an unused worker)."""
+    """Whether the command line asks for a report with a chart (a quick look at the
+    arguments; the report command decides again once they are parsed, and an unused
+    worker is closed on the way out)."""
     if any(a in ("-h", "--help", "--version") for a in argv):
         return False
-    command = next((a for a in argv if not a.startswith("-")), None)
-    if command == "site":
-        return True
-    if command != "report":
+    if next((a for a in argv if not a.startswith("-")), None) != "report":
         return False
     from send_plan.render.reports import REPORT_BY_NAME, needs_chart
 

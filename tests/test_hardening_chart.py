@@ -15,6 +15,7 @@ import time
 import uuid
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -159,24 +160,35 @@ def test_the_worker_holds_none_of_the_files_of_its_parent(tmp_path: Path) -> Non
         worker = ChartWorker()
         try:
             kids = [pid for pid in _children(os.getpid()) if pid not in before]
-            assert kids, "no worker started"
+            assert len(kids) == 1, "no worker started"
             ours = {os.readlink(f"/proc/self/fd/{fd}") for fd in (1, 2, held.fileno())} - {
                 "/dev/null"
             }
-            for pid in kids:
-                fds = {int(fd.name): os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()}
-                assert {fds.get(n) for n in (0, 1, 2)} == {"/dev/null"}, fds
-                assert not ours & set(fds.values()), fds
-                assert len(fds) <= 6, fds  # the standard three, its two pipes (and devnull)
+            fds = {int(fd.name): os.readlink(fd) for fd in Path(f"/proc/{kids[0]}/fd").iterdir()}
+            assert {fds.get(n) for n in (0, 1, 2)} == {"/dev/null"}, fds
+            assert not ours & set(fds.values()), fds
+            others = [target for n, target in fds.items() if n > 2]
+            assert len(others) == 2, fds  # its two pipes, and nothing else
+            assert all(t.startswith("pipe:") for t in others), fds
         finally:
             worker.close()
-    for pid in kids:
-        assert _state(pid) is None
+    assert _state(kids[0]) is None  # closed means ended (and reaped) before close() returns
+
+
+def test_charts_not_taken_before_close_are_drawn_here() -> None:
+    from send_plan.render.worker import Worker
+
+    worker = Worker()
+    late = worker.submit("a chart", bytes, 3)
+    worker.close()
+    assert late() == b"\x00\x00\x00"
+    assert worker.pid is None
 
 
 WATCHED = """
 import os, sys, time
 from pathlib import Path
+from typing import Any
 before = set(os.listdir("/proc"))
 from send_plan.render.chart import ChartWorker
 worker = ChartWorker()
@@ -299,3 +311,85 @@ def test_control_characters_in_chart_text_are_not_drawn_as_boxes() -> None:
         controlled = state_chart([area], "A plan\t\x07title")
     assert [str(w.message) for w in caught] == []
     assert controlled == plain  # a tab is a space; other controls are left out
+
+
+# --------------------------------------------------------------------------- the site's charts
+
+
+def test_the_site_is_built_without_matplotlib(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from datetime import date\n"
+        "from pathlib import Path\n"
+        "from send_plan.site.pages import build_site\n"
+        "from send_plan.validation import require_valid\n"
+        f"files = build_site(require_valid([Path({str(ROOT / 'plans')!r})]).portfolio, "
+        "date(2019, 11, 19))\n"
+        "assert any(name.endswith('.svg') for name in files)\n"
+        "print('matplotlib' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+
+
+def _svg(data: bytes) -> Any:
+    import xml.etree.ElementTree as ET
+
+    return ET.fromstring(data)
+
+
+def test_the_areas_chart_is_well_formed_svg_of_the_size_the_page_gives() -> None:
+    from send_plan.site.charts import LABEL_AREAS, areas_chart, areas_size
+
+    counts = {"overdue": 2, "due-soon": 1, "on-track": 11, "complete": 10,
+              "carried-forward": 0, "withdrawn": 1}  # fmt: skip
+    count = {**counts, "total": sum(counts.values())}
+    data = areas_chart(["P1", "A&<b>\x07\tc"], [count, count])
+    root = _svg(data)
+    width, height = areas_size(2)
+    # 72 points are 96 CSS pixels
+    assert round(float(root.get("width").removesuffix("pt")) * 96 / 72) == width
+    assert round(float(root.get("height").removesuffix("pt")) * 96 / 72) == height
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "A&<b> c" in texts  # escaped in the file; no control character
+    assert texts.count("11") == 2  # the counts on the bars
+    assert {"0", "5", "10", "15", "20", "25", "Number of actions", "Late"} <= set(texts)
+    assert areas_chart(["P1", "A&<b>\x07\tc"], [count, count]) == data
+    many = areas_chart([f"A{i}" for i in range(LABEL_AREAS + 1)], [count] * (LABEL_AREAS + 1))
+    assert "11" not in [t.text for t in _svg(many).iter("{http://www.w3.org/2000/svg}text")]
+
+
+def test_the_trend_chart_takes_negative_figures_and_percentages() -> None:
+    from datetime import date as day
+
+    from send_plan.site.charts import trend_chart
+
+    values = [(day(2019, 4, 1), -3.5, False), (day(2019, 9, 1), 2.0, True)]
+    root = _svg(trend_chart(values, [(day(2019, 4, 1), -3.0), (day(2020, 3, 1), 4.0)],
+                            percent=False))  # fmt: skip
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert {"-2", "0", "2", "Jul 2019", "Jan 2020"} <= set(texts)
+    assert len(list(root.iter("{http://www.w3.org/2000/svg}circle"))) == 3  # one hollow
+    percent = _svg(trend_chart(values[1:], [], percent=True))
+    assert "100%" in [t.text for t in percent.iter("{http://www.w3.org/2000/svg}text")]
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "most", "whole", "ticks"),
+    [
+        (0, 26.52, 8, True, [0, 5, 10, 15, 20, 25]),
+        (0, 3.06, 8, True, [0, 1, 2, 3]),
+        (0, 660, 7, False, [0, 100, 200, 300, 400, 500, 600]),
+        (0, 0.55, 7, False, [0, 0.1, 0.2, 0.3, 0.4, 0.5]),
+        (-3.9, 4.4, 7, False, [-2, 0, 2, 4]),
+    ],
+)
+def test_ticks_fall_on_round_numbers(
+    low: float, high: float, most: int, whole: bool, ticks: list[float]
+) -> None:
+    from send_plan.site.charts import _steps
+
+    assert _steps(low, high, most, whole=whole) == ticks

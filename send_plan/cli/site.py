@@ -52,17 +52,11 @@ def site(
     given = plan_paths(paths)
     keep = [*given, *([templates] if templates is not None else [])]
     check_target(output, force=force, keep=keep)  # refuse before any work
-    from send_plan.site.painter import Painter
+    from send_plan.site.pages import build_site
+    from send_plan.validation import require_valid
 
-    with Painter() as painter:  # imports matplotlib in a second process meanwhile
-        from send_plan.site.pages import build_site
-        from send_plan.validation import require_valid
-
-        result = require_valid(given)
-        files = build_site(result.portfolio, day, templates=templates, painter=painter)
-        notes = painter.notes()
-    for note in notes:
-        say(f"note: {note}")
+    result = require_valid(given)
+    files = build_site(result.portfolio, day, templates=templates)
     write_folder(output, files, force=force, keep=keep)
     pages = sum(1 for name in files if name.endswith(".html"))
     say(f"wrote {pages} pages and {len(files) - pages} other files to {output}")

@@ -1,8 +1,8 @@
 """A second process that draws charts while this one works, and ends with it.
 
-Importing matplotlib takes longer than everything else a board summary or the
-site does, so a worker process is forked as early as possible to spend that time
-in parallel, then draws each chart it is sent. The bytes are the same as when a
+Importing matplotlib takes longer than everything else a board summary does, so
+a worker process is forked as early as possible (send_plan.entry) to spend that
+time in parallel, then draws each chart it is sent. The bytes are the same as when a
 chart is drawn in this process, which is what happens without a second core,
 without ``fork`` (Windows), when this process already runs threads (forking
 then is unsafe), or whenever the worker fails: drawing never depends on it.
@@ -110,6 +110,30 @@ def _die_with(parent: int) -> None:
         os._exit(0)
 
 
+def _fork(serve: Callable[[int, int, int], None]) -> tuple[int, int, int] | None:
+    """Fork a process that runs ``serve(jobs, replies, parent)`` on its own two
+    pipes, holding no other file of this one; (pid, jobs, replies) for this side,
+    or None when it cannot be forked."""
+    jobs_r, jobs_w = os.pipe()
+    replies_r, replies_w = os.pipe()
+    parent = os.getpid()
+    try:
+        pid = os.fork()
+    except OSError:
+        for fd in (jobs_r, jobs_w, replies_r, replies_w):
+            os.close(fd)
+        return None
+    if pid == 0:  # the new process: it never returns from here
+        try:
+            jobs, replies = _detach(jobs_r, replies_w)
+            serve(jobs, replies, parent)
+        finally:
+            os._exit(0)
+    os.close(jobs_r)
+    os.close(replies_w)
+    return pid, jobs_w, replies_r
+
+
 def _receive(fd: int, jobs: Any, parent: int) -> None:
     """The worker's reader thread: every job into ``jobs``; the process ends when
     the parent closes the pipe or is gone."""
@@ -127,32 +151,42 @@ def _receive(fd: int, jobs: Any, parent: int) -> None:
         os._exit(0)
 
 
-def _serve(jobs_fd: int, replies_fd: int, parent: int, warm: Callable[[], None] | None) -> None:
-    """The worker's life: warm up, then draw each job and send back the bytes and
-    the characters the font lacked (None for the bytes when drawing failed: the
-    parent then draws that chart itself)."""
+def _draw(message: bytes) -> bytes:
+    """One job done: the reply to send (None for the bytes when drawing failed:
+    the parent then draws that chart itself)."""
     import pickle
-    import queue
-    import signal
 
     from send_plan.render.glyphs import captured
+
+    number, function, args = pickle.loads(message)
+    reply: tuple[int, bytes | None, set[str]]
+    try:
+        with captured() as missing:
+            reply = (number, bytes(function(*args)), missing)
+    except Exception:
+        reply = (number, None, set())
+    return pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _serve(
+    jobs_fd: int, replies_fd: int, parent: int, warm: Callable[[], None] | None = None
+) -> None:
+    """A worker's life: warm up, then draw each job and send back the bytes and
+    the characters the font lacked."""
+    import queue
+    import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with(parent)
     jobs: queue.SimpleQueue[bytes] = queue.SimpleQueue()
     threading.Thread(target=_receive, args=(jobs_fd, jobs, parent), daemon=True).start()
     if warm is not None:
+        from send_plan.render.glyphs import captured
+
         with contextlib.suppress(Exception), captured():
             warm()
     while True:
-        number, function, args = pickle.loads(jobs.get())
-        reply: tuple[int, bytes | None, set[str]]
-        try:
-            with captured() as missing:
-                reply = (number, bytes(function(*args)), missing)
-        except Exception:
-            reply = (number, None, set())
-        _write(replies_fd, pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
+        _write(replies_fd, _draw(jobs.get()))
 
 
 # --------------------------------------------------------------------------- this side
@@ -181,25 +215,12 @@ class Worker:
             self._start(warm)
 
     def _start(self, warm: Callable[[], None] | None) -> None:
-        jobs_r, jobs_w = os.pipe()
-        replies_r, replies_w = os.pipe()
-        parent = os.getpid()
-        try:
-            pid = os.fork()
-        except OSError:
-            for fd in (jobs_r, jobs_w, replies_r, replies_w):
-                os.close(fd)
-            return
-        if pid == 0:  # the worker: it never returns from here
-            try:
-                jobs_fd, replies_fd = _detach(jobs_r, replies_w)
-                _serve(jobs_fd, replies_fd, parent, warm)
-            finally:
-                os._exit(0)
-        os.close(jobs_r)
-        os.close(replies_w)
-        self._pid, self._jobs, self._replies = pid, jobs_w, replies_r
-        _LIVE.add(self)
+        import functools
+
+        forked = _fork(functools.partial(_serve, warm=warm))
+        if forked is not None:
+            self._pid, self._jobs, self._replies = forked
+            _LIVE.add(self)
 
     @property
     def pid(self) -> int | None:
@@ -276,6 +297,8 @@ class Worker:
                 os.close(fd)
         import signal
 
+        # It would end on its own on seeing its pipe closed; killed, it has ended
+        # (and is reaped) before this returns. Nothing it holds needs tidying.
         with contextlib.suppress(OSError):
             if os.waitpid(pid, os.WNOHANG)[0] == 0:  # still ours, still running
                 os.kill(pid, signal.SIGKILL)

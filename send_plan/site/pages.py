@@ -21,10 +21,10 @@ from jinja2 import BaseLoader, Environment, TemplateNotFound
 
 from send_plan.portfolio import Portfolio
 from send_plan.render.jinja import TemplateProblem, builtin_template, environment, render_in
+from send_plan.site import charts
 from send_plan.site.context import Site, area_page, glossary_page, index_page
 from send_plan.site.layout import GLOSSARY, INDEX, STYLESHEET
-from send_plan.site.painter import Painter
-from send_plan.site.plan import plan_page
+from send_plan.site.plan import ChartJob, plan_page
 
 #: The built-in site templates, and the stylesheet, as a council may replace them.
 TEMPLATES = (
@@ -74,18 +74,17 @@ class SiteLoader(BaseLoader):
         return self.read(template), self.shown(template), lambda: True
 
 
-def build_site(
-    portfolio: Portfolio,
-    as_of: date,
-    *,
-    templates: Path | None = None,
-    painter: Painter | None = None,
-) -> dict[str, bytes]:
-    """Every file of the site, by its path inside the site folder, in sorted order.
+def draw(job: ChartJob) -> bytes:
+    """One chart's SVG."""
+    if job.kind == "areas":
+        return charts.areas_chart(job.labels, job.counts)
+    return charts.trend_chart(job.values, job.trajectory, percent=job.percent)
 
-    Charts are drawn by ``painter`` (a second process, when the caller started
-    one early), else here."""
-    painter = painter or Painter(parallel=False)
+
+def build_site(
+    portfolio: Portfolio, as_of: date, *, templates: Path | None = None
+) -> dict[str, bytes]:
+    """Every file of the site, by its path inside the site folder, in sorted order."""
     loader = SiteLoader(templates)
     env = environment(loader, autoescape=True)
     site = Site.of(portfolio, as_of)
@@ -97,11 +96,10 @@ def build_site(
 
     page(INDEX, "index.html.j2", index_page(site))
     page(GLOSSARY, "glossary.html.j2", glossary_page(site))
-    charts: dict[str, Callable[[], bytes]] = {}
     for plan in site.plans:
         places = site.layout.plans[plan.id]
         context, jobs = plan_page(site, plan)
-        charts.update((job.path, painter.submit(job)) for job in jobs)
+        files.update((job.path, draw(job)) for job in jobs)
         page(places.page(), "plan.html.j2", context)
         for i, name in enumerate(places.area_files):
             page(places.page(name), "area.html.j2", area_page(site, plan, i))
@@ -109,6 +107,4 @@ def build_site(
         files[STYLESHEET] = loader.read(STYLESHEET).encode("utf-8")
     except TemplateNotFound:
         raise TemplateProblem(f"templates/site/{STYLESHEET}: not found") from None
-    for path, chart in charts.items():
-        files[path] = chart()
     return dict(sorted(files.items()))
