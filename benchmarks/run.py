@@ -2,7 +2,7 @@
 
     python benchmarks/run.py            # all cases (a few minutes on 2 cores)
     python benchmarks/run.py --quick    # fewer repeats, for a smoke test
-    python benchmarks/run.py --only indicators --no-write   # one group of cases
+    python benchmarks/run.py --only indicators   # one group of cases (indicators, site)
 
 Each case times a command and the floor its issue names, alternating them, and
 reports the best of N runs of each (the least disturbed by other work on the
@@ -178,6 +178,42 @@ def indicator_cases(work: Path, repeat: int) -> list[Row]:
     ]
 
 
+def site_cases(work: Path, repeat: int, big_file: Path | None = None) -> list[Row]:
+    """The progress site: on the example plans against status on them (without
+    git history, the stricter floor), and on the 10,000-action plan (it must
+    finish, in under 1 GB)."""
+    if big_file is None:
+        big = work / "big"
+        write_portfolio(big, plans=1, actions=10_000)
+        big_file = next(big.glob("*.yaml"))
+    examples = ROOT / "plans"
+    rows = [
+        pair(
+            "site, example plans <= 3x status",
+            [*SEND_PLAN, "site", str(examples), "--as-of", "2019-11-19", "-o",
+             str(work / "site"), "--force"],
+            [*SEND_PLAN, "status", str(examples), "--as-of", "2019-11-19", "--no-history"],
+            3.0,
+            repeat,
+            "status",
+        )
+    ]  # fmt: skip
+    site_big = [*SEND_PLAN, "site", str(big_file), "--as-of", "2020-06-01", "-o",
+                str(work / "site-big"), "--force"]  # fmt: skip
+    t = best(site_big, max(1, repeat // 2))
+    kb = peak_memory_kb(site_big)
+    rows.append(
+        Row(
+            "site, 10,000-action plan, peak memory < 1 GB",
+            f"{t.seconds:.2f} s, peak {kb / 1024:.0f} MB",
+            "-",
+            kb / 1024 / 1024,
+            1.0,
+        )
+    )
+    return rows
+
+
 def cases(work: Path, repeat: int, history_commits: int) -> list[Row]:
     rows: list[Row] = []
     big = work / "big"
@@ -237,34 +273,7 @@ def cases(work: Path, repeat: int, history_commits: int) -> list[Row]:
         )
     )
 
-    # The progress site: on the example plans against status on them, and on the
-    # 10,000-action plan (it must finish, in under 1 GB).
-    examples = ROOT / "plans"
-    rows.append(
-        pair(
-            "site, example plans <= 3x status",
-            [*SEND_PLAN, "site", str(examples), "--as-of", "2019-11-19", "-o",
-             str(work / "site"), "--force"],
-            [*SEND_PLAN, "status", str(examples), "--as-of", "2019-11-19", "--no-history"],
-            3.0,
-            repeat,
-            "status",
-        )
-    )  # fmt: skip
-    site_big = [*SEND_PLAN, "site", str(big_file), "--as-of", "2020-06-01", "-o",
-                str(work / "site-big"), "--force"]  # fmt: skip
-    t = best(site_big, max(1, repeat // 2))
-    kb = peak_memory_kb(site_big)
-    rows.append(
-        Row(
-            "site, 10,000-action plan, peak memory < 1 GB",
-            f"{t.seconds:.2f} s, peak {kb / 1024:.0f} MB",
-            "-",
-            kb / 1024 / 1024,
-            1.0,
-        )
-    )
-
+    rows += site_cases(work, repeat, big_file)
     rows += indicator_cases(work, repeat)
 
     # Board papers: Word on a 1,000-action plan against status on the same plan.
@@ -446,7 +455,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--only",
-        choices=["indicators"],
+        choices=["indicators", "site"],
         help="run one group of cases only, printing it (docs/performance.md is left as it is)",
     )
     args = parser.parse_args()
@@ -459,6 +468,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         if args.only == "indicators":
             rows = indicator_cases(Path(tmp), repeat)
+        elif args.only == "site":
+            rows = site_cases(Path(tmp), repeat)
         else:
             rows = cases(Path(tmp), repeat, args.commits)
     text = table(rows)

@@ -207,7 +207,7 @@ time.sleep(60)
 
 @needs_proc
 @needs_two_cores
-@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT])
 def test_the_worker_ends_when_its_parent_is_killed(how: signal.Signals) -> None:
     process = subprocess.Popen(
         [sys.executable, "-c", WATCHED], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -229,6 +229,25 @@ def test_the_worker_ends_when_its_parent_is_killed(how: signal.Signals) -> None:
     for pid in alive:
         os.kill(pid, signal.SIGKILL)
     assert alive == []
+
+
+@needs_proc
+@needs_two_cores
+def test_a_reader_that_stops_reading_leaves_no_worker(tmp_path: Path) -> None:
+    """Word to a pipe whose reader has gone (``send-plan ... | head -c 1``)."""
+    mark = f"SEND_PLAN_TEST_{uuid.uuid4().hex}"
+    read, write = os.pipe()
+    os.close(read)  # nobody will read what it writes
+    try:
+        done = subprocess.run(
+            [SEND_PLAN, "report", "board-summary", str(PLAN), "--as-of", "2019-11-19",
+             "-f", "docx"],
+            stdout=write, stderr=subprocess.PIPE, env={**os.environ, mark: "1"}, timeout=60,
+        )  # fmt: skip
+    finally:
+        os.close(write)
+    assert b"Traceback" not in done.stderr
+    assert _marked(mark) == []
 
 
 # --------------------------------------------------------------------------- item 18
