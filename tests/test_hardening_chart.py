@@ -412,3 +412,19 @@ def test_ticks_fall_on_round_numbers(
     from send_plan.site.charts import _steps
 
     assert _steps(low, high, most, whole=whole) == ticks
+
+
+def test_a_note_names_at_most_five_characters() -> None:
+    from send_plan.render.glyphs import NOTE_CHARACTERS, note
+
+    assert note("a.png", []) is None
+    assert note("a.png", ["中"]) == (
+        "a.png: the chart's font has no '中' (U+4E2D); it is drawn as an empty box"
+    )
+    many = note("a.png", [chr(0x4E00 + i) for i in range(NOTE_CHARACTERS + 3)])
+    assert many is not None
+    assert many.count("U+") == NOTE_CHARACTERS
+    assert "or 3 other characters; they are drawn as empty boxes" in many
+    assert note("a.png", ["\u00a0"]) == (
+        "a.png: the chart's font has no U+00A0; it is drawn as an empty box"
+    )

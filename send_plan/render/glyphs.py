@@ -15,10 +15,8 @@ an empty box in the picture.
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
-import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
@@ -38,21 +36,18 @@ def chart_text(text: str) -> str:
     )
 
 
-class _Keep(logging.Handler):
-    """Holds the ``matplotlib`` logger's records while a chart is drawn (so that
-    Python's last-resort handler never prints them)."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        pass
-
-
 @contextmanager
 def captured() -> Iterator[set[str]]:
     """Run a drawing with matplotlib's warnings and log messages kept from the
     terminal; the set yielded gets the characters its font could not draw."""
+    import logging  # only when drawing: the site, which draws no chart this way, never pays
+    import warnings
+
     missing: set[str] = set()
     logger = logging.getLogger("matplotlib")
-    handler, propagate = _Keep(), logger.propagate
+    # a handler of its own that drops every record: Python's last-resort handler
+    # (which prints to standard error) is used only when a logger has none
+    handler, propagate = logging.NullHandler(), logger.propagate
     logger.addHandler(handler)
     logger.propagate = False
     try:
