@@ -310,7 +310,7 @@ def test_drawn_in_this_process_the_warnings_become_notes_too(
     quiet = CliRunner().invoke(
         app,
         ["-q", "report", "board-summary", str(glyph_plan), "--as-of", "2019-11-19", "-f", "docx",
-         "-o", str(tmp_path / "board.docx")],
+         "-o", str(tmp_path / "quiet.docx")],
     )  # fmt: skip
     assert quiet.exit_code == 0
     assert quiet.stderr == ""
