@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from send_plan.controls import one_line
 from send_plan.errors import SendPlanError, UsageError
 from send_plan.findings import Finding
 from send_plan.model import PLAN_ID_PATTERN, Action, Plan
@@ -125,7 +126,7 @@ def carry_forward(
         "areas": areas,
     }
     header = (
-        f"Draft successor to {source.id} ({source_file.name}),\n"
+        f"Draft successor to {source.id} ({one_line(source_file.name)}),\n"
         f"written by send-plan carry-forward on {today.isoformat()}.\n"
         f"It carries the {len(carried)} open action(s) of {source.id} that no plan carried yet;\n"
         "each keeps its lead, partner, due date and record of deadline changes,\n"

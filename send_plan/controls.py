@@ -35,10 +35,11 @@ def _escape(match: re.Match[str]) -> str:
 
 def visible(text: str) -> str:
     """``text`` with every control character shown as an escape (``\\u001b``,
-    ``\\r``); line feeds and tabs stay as they are."""
+    ``\\r``); line feeds and tabs stay as they are, and a Windows line ending
+    (CR LF, as text from a spreadsheet may have) is a line feed."""
     if UNSAFE.search(text) is None:
         return text
-    return UNSAFE.sub(_escape, text)
+    return UNSAFE.sub(_escape, text.replace("\r\n", "\n"))
 
 
 def one_line(text: str) -> str:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from send_plan.controls import FORBIDDEN, UNSAFE
+from send_plan.controls import FORBIDDEN
 from send_plan.findings import Finding
 from send_plan.limits import MAX_ALIAS_EXPANSION, MAX_FILE_BYTES
 
@@ -204,7 +204,6 @@ class LoadedFile:
 #: Characters no plan text may hold (see :mod:`send_plan.controls`). Each is a
 #: finding at its place; it is then read as a space, so later positions stay right.
 _CHAR_NAMES = {
-    0x0D: "CARRIAGE RETURN",
     0x1B: "ESCAPE",
     0x7F: "DELETE",
     0x85: "NEXT LINE",
@@ -249,9 +248,10 @@ def forbidden_characters(name: str, text: str) -> tuple[str, list[Finding]]:
 
 def escaped_characters(name: str, root: Node, room: int) -> list[Finding]:
     """The same for characters written as escapes in double-quoted text (``"\\e[2J"``,
-    ``"\\u202e"``, ``"\\r"``), which the file's own text does not hold: a finding
+    ``"\\x9b"``, ``"\\u202e"``), which the file's own text does not hold: a finding
     at the quoted text (at most ``room`` of them), and each read as a space in the
-    node itself, so that nothing later sees it."""
+    node itself, so that nothing later sees it. A carriage return (``"\\r\\n"``, as
+    text from a spreadsheet has) stays: it is a line break, as in the file itself."""
     findings: list[Finding] = []
     seen: set[int] = set()
     stack = [root]
@@ -261,7 +261,7 @@ def escaped_characters(name: str, root: Node, room: int) -> list[Finding]:
             continue
         seen.add(id(node))
         if isinstance(node, ScalarNode):
-            if node.style == '"' and (found := UNSAFE.search(node.value)) is not None:
+            if node.style == '"' and (found := FORBIDDEN.search(node.value)) is not None:
                 if len(findings) < room:
                     mark = node.start_mark
                     findings.append(
@@ -275,7 +275,7 @@ def escaped_characters(name: str, root: Node, room: int) -> list[Finding]:
                             "it can hide or forge text in terminals, spreadsheets and web pages",
                         )
                     )
-                node.value = UNSAFE.sub(" ", node.value)
+                node.value = FORBIDDEN.sub(" ", node.value)
         elif isinstance(node, SequenceNode):
             stack.extend(node.value)
         else:
