@@ -62,7 +62,7 @@ def assert_no_raw_controls(*texts: str) -> None:
 def test_visible_shows_each_control_as_an_escape_and_keeps_line_breaks() -> None:
     assert visible("a\x1b[2Jb") == "a\\u001b[2Jb"
     assert visible("\x9b\u202e\u2028\x7f\x00") == "\\u009b\\u202e\\u2028\\u007f\\u0000"
-    assert visible("one\r\ntwo\tthree") == "one\\r\ntwo\tthree"
+    assert visible("one\rtwo\tthree\r\nfour") == "one\\rtwo\tthree\nfour"
     assert visible("plain é [x] $ < |") == "plain é [x] $ < |"
 
 
@@ -170,9 +170,9 @@ def test_refused_plans_are_listed_on_stderr_one_line_each(tmp_path: Path) -> Non
 
 def test_an_error_naming_a_hostile_path_is_one_line(tmp_path: Path) -> None:
     plans = str(ROOT / "plans")
-    target = tmp_path / HOSTILE_NAME.replace(".yaml", ".md")
+    target = tmp_path / HOSTILE_NAME
     target.write_text("kept")
-    code, _, err = invoke("report", "appendix-b", plans, "--plan", "wsoa-2018", "-o", str(target))
+    code, _, err = invoke("carry-forward", "wsoa-2018", "--to", "next", plans, "-o", str(target))
     assert code == 2
     assert_no_raw_controls(err)
     assert len(err.splitlines()) == 1
@@ -211,7 +211,6 @@ def test_carry_forward_and_excel_messages_name_a_hostile_path_safely(tmp_path: P
         ("\\N", "U+0085 NEXT LINE"),
         ("\\L", "U+2028 LINE SEPARATOR"),
         ("\\P", "U+2029 PARAGRAPH SEPARATOR"),
-        ("over\\rwritten", "U+000D CARRIAGE RETURN"),
         ("\\a", "U+0007"),
         ("\\0", "U+0000"),
         ("\\U0001F600\\u2066", "U+2066"),
@@ -240,13 +239,40 @@ def test_a_control_character_written_as_an_escape_is_e009(
 def test_escapes_in_keys_and_explicitly_tagged_text_are_e009_too(tmp_path: Path) -> None:
     (tmp_path / "plan.yaml").write_text(
         'schema_version: 1\nplan:\n  "\\e[2Jid": x\n  title: !!str "\\e]8;;http://e\\a"\n'
-        "  local_area: [\"\\x9b\"]\n",
+        '  local_area: ["\\x9b"]\n',
         encoding="utf-8",
     )
     code, out, _ = invoke("validate", str(tmp_path), "--format", "json")
     assert code == 1
     places = {(f["line"], f["column"]) for f in json.loads(out)["findings"] if f["code"] == "E009"}
     assert places == {(3, 3), (4, 10), (5, 16)}
+
+
+def test_a_carriage_return_in_text_is_shown_never_acted_on(tmp_path: Path) -> None:
+    """A CR (written "\\r", or in text from a spreadsheet, "\\r\\n") is a line break
+    to YAML, so a plan may hold one; on its own, a terminal would move back to the
+    start of the line and let what follows overwrite what was shown."""
+    text = WSOA.replace(
+        "  title: Lancashire SEND Written Statement of Action",
+        '  title: "Lancashire SEND\\rForged title\\r\\nSecond line"',
+        1,
+    ).replace("status: closed", "status: active", 1)
+    text = text.replace(
+        "        title: Publish a joint strategic needs assessment (JSNA) for SEND",
+        '        title: "Publish a JSNA\\rForged\\r\\nfor SEND"',
+        1,
+    )
+    (tmp_path / "plan.yaml").write_text(text, encoding="utf-8")
+    code, out, err = invoke("validate", str(tmp_path))
+    assert code == 0, out
+    for form in ("table", "markdown", "csv", "json"):
+        args = ["status", str(tmp_path), "--as-of", "2018-09-01", "--no-history", "-f", form]
+        code, out, err = invoke(*args, "--state", "complete", env={"COLUMNS": "200"})
+        assert code == 0, err
+        assert_no_raw_controls(out, err)
+        assert "Forged" in out
+    code, out, _ = invoke("status", str(tmp_path), "--as-of", "2018-09-01", "-f", "json")
+    assert json.loads(out)["plans"][0]["title"] == "Lancashire SEND\rForged title\r\nSecond line"
 
 
 def test_plain_and_single_quoted_backslashes_are_text(tmp_path: Path) -> None:
@@ -342,20 +368,27 @@ TEXT_KEYS = frozenset(
 DATE = re.compile(r"\d{4}-\d\d-\d\d$")
 
 
-def hostile_copy(data: Any, starts: Iterator[str]) -> Any:
+def hostile_copy(data: Any, starts: Iterator[str], memo: dict[str, str] | None = None) -> Any:
     """The plan data with every free-text value made hostile (ids, dates, links and
-    vocabulary left as they are, so that the plans still validate)."""
+    vocabulary left as they are, so that the plans still validate). Equal values
+    stay equal (one lead's actions stay together)."""
+    memo = {} if memo is None else memo
+
+    def bad(value: Any, sorted_by: bool) -> Any:
+        if isinstance(value, list):
+            return [bad(v, sorted_by) for v in value]
+        if isinstance(value, str) and not DATE.match(value):
+            start = "" if sorted_by else next(starts)  # leads keep their order
+            return memo.setdefault(value, f"{start}{value}{HOSTILE_TAIL}")
+        return hostile_copy(value, starts, memo)
+
     if isinstance(data, dict):
         return {
-            k: (
-                f"{next(starts)}{v}{HOSTILE_TAIL}"
-                if k in TEXT_KEYS and isinstance(v, str) and not DATE.match(v)
-                else hostile_copy(v, starts)
-            )
+            k: bad(v, k in ("lead", "owner")) if k in TEXT_KEYS else hostile_copy(v, starts, memo)
             for k, v in data.items()
         }
     if isinstance(data, list):
-        return [hostile_copy(v, starts) for v in data]
+        return [hostile_copy(v, starts, memo) for v in data]
     return data
 
 
@@ -382,12 +415,12 @@ def cycle(items: tuple[str, ...]) -> Iterator[str]:
 def twin_folders(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The example plans, as they are and with hostile text, as YAML files."""
     benign, hostile = tmp_path_factory.mktemp("benign"), tmp_path_factory.mktemp("hostile")
-    starts = cycle(STARTS)
+    starts, memo = cycle(STARTS), {}
     for source in sorted((ROOT / "plans").glob("*.yaml")):
         data = plain(source.read_text(encoding="utf-8"))
         (benign / source.name).write_text(yaml.safe_dump(data, sort_keys=False))
         (hostile / source.name).write_text(
-            yaml.safe_dump(hostile_copy(data, starts), sort_keys=False, allow_unicode=True)
+            yaml.safe_dump(hostile_copy(data, starts, memo), sort_keys=False, allow_unicode=True)
         )
     code, out, err = invoke("validate", str(hostile))
     assert code == 0, out + err
