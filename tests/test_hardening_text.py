@@ -530,16 +530,17 @@ indicators:
     frequency: quarterly
     owner: Head of Service, Inclusion
     areas: [P1]
-    baseline: {date: 9999-01-31, value: 50}
+    baseline: {date: 9000-01-31, value: 50}
     targets:
       - {by: 9999-12-31, value: 80}
     values:
+      - {date: 9000-06-30, value: 55}
       - {date: 9999-12-31, value: 60}
 """
 #: The same at the other end: a plan from year 1, as far as dates go back.
 EARLY = (
     FAR.replace("far-plan", "early-plan")
-    .replace("9999-01-31", "0001-01-01")
+    .replace("9000-01-31", "0001-01-01")
     .replace("9999-01-01", "0001-01-01")
     .replace("approved: 9999-12-31", "approved: 0001-01-01")
     .replace("9999-06-30, 9999-12-31", "0001-01-01, 0001-06-30")
@@ -597,9 +598,22 @@ def test_far_dates_give_correct_answers(far: Path) -> None:
     assert plans["far-plan"]["revisit_expected_by"] is None
     assert plans["early-plan"]["revisit_expected_by"] == "0002-07-01"
     indicators = {i["plan"] + "/" + i["id"]: i for i in json.loads(out)["indicators"]}
-    assert indicators["early-plan/I1"]["late_data"] is False  # its figure is not yet known
+    assert indicators["far-plan/I1"]["latest"]["date"] == "9000-06-30"
+    assert indicators["far-plan/I1"]["late_data"] is True  # the next was due in 9000-10
     code, out, err = invoke("status", str(far), "--as-of", "1900-01-01", "-f", "json")
     assert code == 0, err
+    assert {p["id"]: p for p in json.loads(out)["plans"]}["far-plan"]["revisit_expected_by"] is None
+
+
+def test_a_figure_due_after_the_end_of_the_calendar_is_never_late(far: Path) -> None:
+    from send_plan.indicators import is_late
+    from send_plan.validation import require_valid
+
+    plan = require_valid([far]).portfolio.require_plan("far-plan")
+    [indicator] = plan.indicators
+    last = indicator.values[-1]
+    assert last.date == date.max
+    assert not is_late(indicator, last, date.max, plan.plan.start)
 
 
 def test_carrying_forward_past_the_end_of_the_calendar_is_a_usage_error(far: Path) -> None:
@@ -610,8 +624,8 @@ def test_carrying_forward_past_the_end_of_the_calendar_is_a_usage_error(far: Pat
     assert "9999-12-31" in err
     assert "--start" in err
     code, out, err = invoke(
-        "carry-forward", "far-plan", "--to", "next", str(far), "--start", "9000-01-01"
-    )
+        "carry-forward", "early-plan", "--to", "next", str(far), "--start", "9000-01-01"
+    )  # early-plan lasts from 0001 to 9999: so long a successor would pass the end
     assert code == 2
     assert "--end" in err
     code, out, err = invoke(
