@@ -16,6 +16,7 @@ How it stays fast and safe:
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -246,6 +247,12 @@ def forbidden_characters(name: str, text: str) -> tuple[str, list[Finding]]:
     return FORBIDDEN.sub(" ", text), findings
 
 
+#: The escapes of double-quoted YAML that can write a forbidden character (NUL,
+#: BEL, BS, VT, FF, ESC, NEL, LS, PS, and by number); only a file holding one of
+#: these (anywhere, even where it is plain text) has its text walked for them.
+_ESCAPE = re.compile(r"\\[0abvfeNLPxuU]")
+
+
 def escaped_characters(name: str, root: Node, room: int) -> list[Finding]:
     """The same for characters written as escapes in double-quoted text (``"\\e[2J"``,
     ``"\\x9b"``, ``"\\u202e"``), which the file's own text does not hold: a finding
@@ -340,7 +347,7 @@ def load_text(name: str, raw: bytes, size_on_disk: int | None = None) -> LoadedF
             Finding(name, 1, 1, "E007", "the file nests deeper than plan files can")
         )
         return loaded
-    if root is not None and "\\" in text:  # an escape needs a backslash
+    if root is not None and "\\" in text and _ESCAPE.search(text) is not None:
         room = MAX_CHARACTER_FINDINGS - len(character_findings)
         loaded.findings.extend(escaped_characters(name, root, room))
     if root is None:
