@@ -556,27 +556,31 @@ def far(tmp_path: Path) -> Path:
 
 
 def far_commands(folder: Path, out: Path) -> Iterator[list[str]]:
+    """Every command on plans dated to both ends of the calendar; Word documents,
+    the workbook and the site once each, as they take longest."""
     plans = str(folder)
+    yield ["validate", plans]
     for as_of in ("1900-01-01", "9000-12-31"):
         yield ["status", plans, "--as-of", as_of, "--no-history"]
-        yield ["status", plans, "--as-of", as_of, "--no-history", "-f", "json"]
         yield ["status", plans, "--as-of", as_of, "--window", "36500", "-f", "markdown"]
         yield ["chase", plans, "--as-of", as_of]
-        for report in ("board-summary", "appendix-a"):
-            for plan in ("far-plan", "early-plan"):
-                yield ["report", report, plans, "--plan", plan, "--as-of", as_of]
-                target = str(out / f"{report}-{plan}.docx")
-                yield [
-                    "report", report, plans, "--plan", plan, "--as-of", as_of,
-                    "-f", "docx", "-o", target, "--force",
-                ]  # fmt: skip
-        yield ["export", "far-plan", plans, "--as-of", as_of, "-o", str(out / "x.xlsx"), "--force"]
-        yield ["site", plans, "--as-of", as_of, "-o", str(out / f"site-{as_of}")]
+    as_of = "9000-12-31"
     for plan in ("far-plan", "early-plan"):
+        for report in ("board-summary", "appendix-a"):
+            yield ["report", report, plans, "--plan", plan, "--as-of", as_of]
         yield ["report", "appendix-b", plans, "--plan", plan]
-        target = str(out / f"b-{plan}.docx")
-        yield ["report", "appendix-b", plans, "--plan", plan, "-f", "docx", "-o", target, "--force"]
-    yield ["validate", plans]
+    for report, plan in (
+        ("board-summary", "far-plan"),
+        ("board-summary", "early-plan"),
+        ("appendix-a", "far-plan"),
+    ):  # the trend chart reaches both ends; Word writes every date
+        docx = ["-f", "docx", "-o", str(out / f"{report}-{plan}.docx")]
+        yield ["report", report, plans, "--plan", plan, "--as-of", as_of, *docx]
+    yield ["export", "far-plan", plans, "--as-of", as_of, "-o", str(out / "x.xlsx")]
+    far_only = out / "far-only"  # the site of the year-1 plan draws 2,000 ticks: slow
+    far_only.mkdir()
+    (far_only / "far.yaml").write_text(FAR)
+    yield ["site", str(far_only), "--as-of", as_of, "-o", str(out / "site")]
     yield ["revisit", "--notified", "9000-12-31"]
 
 
