@@ -24,6 +24,7 @@ import typer.main
 
 from send_plan import __version__
 from send_plan.cli.common import echo, settings
+from send_plan.controls import one_line
 from send_plan.errors import EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -157,7 +158,7 @@ def main() -> None:
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         if isinstance(exc.code, str):
-            sys.stderr.write(exc.code + "\n")
+            sys.stderr.write(one_line(exc.code) + "\n")
     except KeyboardInterrupt:
         sys.stderr.write("send-plan: interrupted\n")
         code = 130
@@ -165,8 +166,11 @@ def main() -> None:
         if os.environ.get("SEND_PLAN_DEBUG"):
             raise
         sys.stderr.write(
-            f"send-plan: internal error: {type(exc).__name__}: {exc} "
-            "(set SEND_PLAN_DEBUG=1 for details, and please report it)\n"
+            one_line(
+                f"send-plan: internal error: {type(exc).__name__}: {exc} "
+                "(set SEND_PLAN_DEBUG=1 for details, and please report it)"
+            )
+            + "\n"
         )
         code = EXIT_USAGE
     drawing = sys.modules.get("send_plan.render.worker")

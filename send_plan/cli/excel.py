@@ -6,7 +6,6 @@ when one of these commands runs.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,6 +18,7 @@ from send_plan.cli.common import (
     handles_errors,
     parse_date,
     plan_paths,
+    problem,
     say,
     today,
 )
@@ -150,8 +150,8 @@ def import_(
     for note in result.notes:
         say(note.line(name))
     if result.text is None:
-        for problem in result.problems:
-            sys.stderr.write(problem.line(name) + "\n")
+        for found in result.problems:
+            problem(found.line(name))
         count = len(result.problems)
         fail(f"{name}: {count} problem{'s' if count != 1 else ''} found; nothing written")
         raise typer.Exit(EXIT_INVALID)

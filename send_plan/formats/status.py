@@ -11,6 +11,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from send_plan.controls import visible
 from send_plan.formats.markdown import cell, row
 from send_plan.vocab import State
 from send_plan.words import figure
@@ -76,10 +77,13 @@ def format_json(status: Status, *, listed: bool = False, indicators: bool = Fals
 
 
 def format_csv(status: Status, *, listed: bool = False, indicators: bool = False) -> str:
+    """One row per action; with ``indicators``, one row per indicator instead.
+
+    Safe in a terminal and a spreadsheet: a control character (a carriage return
+    among them) is shown as an escape, and no cell is read as a formula."""
     import csv
     import io
 
-    """One row per action; with ``indicators``, one row per indicator instead."""
     if indicators:
         return format_indicators_csv(status)
     out = io.StringIO()
@@ -94,7 +98,7 @@ def format_csv(status: Status, *, listed: bool = False, indicators: bool = False
         row["latest_update_date"] = latest["date"] if latest else None
         row["latest_update"] = latest["note"] if latest else None
         writer.writerow({k: csv_cell(row[k]) for k in CSV_FIELDS})
-    return out.getvalue()
+    return visible(out.getvalue())
 
 
 #: What a spreadsheet reads as the start of a formula (OWASP "CSV injection").
@@ -131,7 +135,7 @@ def format_indicators_csv(status: Status) -> str:
         if entry["expected"] is not None:
             entry["expected"] = _csv_number(entry["expected"])
         writer.writerow({k: _csv_text(entry[k]) for k in INDICATOR_CSV_FIELDS})
-    return out.getvalue()
+    return visible(out.getvalue())
 
 
 def _csv_number(value: float) -> str:

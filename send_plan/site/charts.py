@@ -295,7 +295,7 @@ def month_ticks(first: date, last: date, most: int = 6) -> list[tuple[int, str]]
     index = first.year * 12 + first.month - 1
     index += -index % step  # the first multiple of the step on or after the start
     ticks = []
-    while True:
+    while index // 12 <= date.max.year:  # no tick after the end of the calendar
         day = date(index // 12, index % 12 + 1, 1)
         if day > last:
             break
