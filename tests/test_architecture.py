@@ -120,27 +120,30 @@ def test_core_modules_never_import_the_command_line() -> None:
     assert outside <= {"send_plan.entry"}
 
 
-def test_the_command_table_names_what_each_module_registers() -> None:
-    """``COMMANDS`` (which module holds each command) is what the modules register:
-    a command added to a module but not to the table would never be found."""
+def test_every_command_is_in_the_table_with_its_help_and_examples() -> None:
+    """``COMMANDS`` names a function with a docstring ending in examples for every
+    command, and every command module holds at least one of them."""
     import importlib
+    import inspect
 
-    import typer
+    from send_plan.cli.app import COMMANDS, help_and_examples
 
-    from send_plan.cli.app import COMMANDS
+    for name, (module, function) in COMMANDS.items():
+        callback = getattr(importlib.import_module(f"send_plan.cli.{module}"), function)
+        text, examples = help_and_examples(inspect.getdoc(callback) or "")
+        assert text, name
+        assert examples, name
+        assert all(line.startswith(f"send-plan {name}") or "&&" in line for line in examples)
+    helpers = {"__init__", "app", "common", "streams"}
+    modules = {p.stem for p in (PACKAGE / "cli").glob("*.py")} - helpers
+    assert modules == {module for module, _ in COMMANDS.values()}
 
-    registered: dict[str, str] = {}
-    for path in sorted((PACKAGE / "cli").glob("*.py")):
-        module = importlib.import_module(f"send_plan.cli.{path.stem}")
-        if not hasattr(module, "register"):
-            continue
-        group = typer.Typer()
-        module.register(group)
-        for info in group.registered_commands:
-            assert info.callback is not None
-            name = info.name or info.callback.__name__.replace("_", "-")
-            registered[name] = path.stem
-    assert registered == COMMANDS
+
+def test_examples_continue_on_lines_indented_further() -> None:
+    from send_plan.cli.app import help_and_examples
+
+    doc = "Do it.\n\nMore.\n\nExamples:\n  send-plan x --a\n    --b\n  send-plan x\n"
+    assert help_and_examples(doc) == ("Do it.\n\nMore.", ["send-plan x --a --b", "send-plan x"])
 
 
 _LOADED_COMMAND_MODULES = (

@@ -3,8 +3,9 @@
 Only Typer and the standard library are imported at module level, so that
 ``send-plan --version`` starts fast. Commands live one group per module
 (validate, status, chase, carry, report, site, history, setup, excel), each a
-thin adapter with a ``register(app)``; :data:`COMMANDS` names the module of each
-command, and the top-level group imports and builds a module's commands only
+thin adapter: a function whose signature is its options and whose docstring is
+its help and examples. :data:`COMMANDS` names each command's module and
+function, and the top-level group imports and builds a module's commands only
 when one of them runs (or ``--help`` lists them) — click's lazy group.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import functools
 import gc
 import importlib
+import inspect
 import os
 import sys
 from collections.abc import Iterator, MutableMapping
@@ -23,28 +25,30 @@ import typer.core
 import typer.main
 
 from send_plan import __version__
-from send_plan.cli.common import echo, settings
+from send_plan.cli.common import echo, handles_errors, settings
 from send_plan.controls import one_line
 from send_plan.errors import EXIT_USAGE
 
 if TYPE_CHECKING:
     from typer._click import Command, Context  # click as Typer ships it
 
-#: Every command -> its module in send_plan.cli. The order is the order of --help.
-COMMANDS: dict[str, str] = {
-    "validate": "validate",
-    "status": "status",
-    "chase": "chase",
-    "carry-forward": "carry",
-    "report": "report",
-    "site": "site",
-    "changes": "history",
-    "history": "history",
-    "init": "setup",
-    "revisit": "setup",
-    "schema": "setup",
-    "export": "excel",
-    "import": "excel",
+#: Every command -> its module in send_plan.cli and the function there. The order
+#: is the order of --help. A command's help is its function's docstring; the
+#: "Examples:" block that ends it is shown after the options.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("validate", "validate"),
+    "status": ("status", "status"),
+    "chase": ("chase", "chase"),
+    "carry-forward": ("carry", "carry_forward"),
+    "report": ("report", "report"),
+    "site": ("site", "site"),
+    "changes": ("history", "changes"),
+    "history": ("history", "history"),
+    "init": ("setup", "init"),
+    "revisit": ("setup", "revisit"),
+    "schema": ("setup", "schema"),
+    "export": ("excel", "export"),
+    "import": ("excel", "import_"),
 }
 
 #: What the commands' own Typer needs from the app's settings.
@@ -54,11 +58,30 @@ _TYPER_SETTINGS: dict[str, object] = {
 }
 
 
+def help_and_examples(doc: str) -> tuple[str, list[str]]:
+    """A command's docstring split into its help and its examples, one a line (a
+    line indented further continues the example above it)."""
+    text, _, block = doc.partition("\nExamples:\n")
+    examples: list[str] = []
+    for line in block.splitlines():
+        if line.startswith("    ") and examples:
+            examples[-1] += " " + line.strip()
+        elif line.strip():
+            examples.append(line.strip())
+    return text.strip(), examples
+
+
 @functools.cache
 def _commands_of(module: str) -> dict[str, Command]:
-    """The click commands one module registers, built the first time it is asked for."""
+    """The click commands of one module, built the first time one is asked for."""
     group = typer.Typer(**_TYPER_SETTINGS)  # type: ignore[arg-type]
-    importlib.import_module(f"send_plan.cli.{module}").register(group)
+    code = importlib.import_module(f"send_plan.cli.{module}")
+    for name, (where, function) in COMMANDS.items():
+        if where == module:
+            callback = getattr(code, function)
+            text, lines = help_and_examples(inspect.getdoc(callback) or "")
+            epilog = "Examples:\n\n" + "\n\n".join(f"  {line}" for line in lines)
+            group.command(name=name, help=text, epilog=epilog)(handles_errors(callback))
     return dict(typer.main.get_group(group).commands)
 
 
@@ -71,7 +94,7 @@ class _LazyCommands(MutableMapping[str, "Command"]):
     def __getitem__(self, name: str) -> Command:
         if name in self._added:
             return self._added[name]
-        return _commands_of(COMMANDS[name])[name]
+        return _commands_of(COMMANDS[name][0])[name]
 
     def __setitem__(self, name: str, command: Command) -> None:
         self._added[name] = command

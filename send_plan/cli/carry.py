@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from send_plan import words
-from send_plan.cli.common import (
-    Paths,
-    echo,
-    examples,
-    handles_errors,
-    parse_date,
-    plan_paths,
-    say,
-    today,
-)
+from send_plan.cli.common import Force, Output, Paths, echo, parse_date, plan_paths, say, today
 from send_plan.vocab import PlanKind
 
 
@@ -50,12 +40,16 @@ def carry_forward(
             "starts (recorded under 'rescheduled').",
         ),
     ] = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
-    ] = None,
-    force: Annotated[bool, typer.Option(help="Replace an existing output file.")] = False,
+    output: Output = None,
+    force: Force = False,
 ) -> None:
-    """Write a draft successor plan holding every open action not yet carried forward."""
+    """Write a draft successor plan holding every open action not yet carried forward.
+
+    Examples:
+      send-plan carry-forward wsoa-2018 --to send-improvement-plan-2019
+      send-plan carry-forward wsoa-2018 --to app-2020 --kind accelerated-progress-plan --start
+        2020-06-01 --end 2021-05-31 -o plans/app-2020.yaml
+    """
     start_day = parse_date(start, "--start")
     end_day = parse_date(end, "--end")
     due_day = parse_date(due, "--due")
@@ -109,14 +103,3 @@ def carry_forward(
     source = result.portfolio.plan(plan_id)
     if source is not None and source.plan.successor != to:
         say(f"next: set 'successor: {to}' in {plan_id}'s plan block when you close it")
-
-
-def register(app: typer.Typer) -> None:
-    app.command(
-        name="carry-forward",
-        epilog=examples(
-            "send-plan carry-forward wsoa-2018 --to send-improvement-plan-2019",
-            "send-plan carry-forward wsoa-2018 --to app-2020 --kind accelerated-progress-plan "
-            "--start 2020-06-01 --end 2021-05-31 -o plans/app-2020.yaml",
-        ),
-    )(handles_errors(carry_forward))

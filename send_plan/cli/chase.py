@@ -10,11 +10,10 @@ import typer
 from send_plan.cli import common
 from send_plan.cli.common import (
     AsOf,
+    OnlyPlan,
     Paths,
     echo,
-    examples,
     format_option,
-    handles_errors,
     parse_date,
     plan_paths,
     say,
@@ -27,10 +26,15 @@ if TYPE_CHECKING:
 ChaseFormat = Annotated[Format, format_option()]
 
 
+ReplaceOutput = Annotated[
+    bool, typer.Option(help="Replace an existing output file, or a folder that is not empty.")
+]
+
+
 def chase(
     paths: Paths = None,
     as_of: AsOf = None,
-    plan: Annotated[str | None, typer.Option(help="Only this plan (its id).")] = None,
+    plan: OnlyPlan = None,
     lead: Annotated[
         str | None, typer.Option(help="Only leads whose post contains this text (any case).")
     ] = None,
@@ -57,11 +61,16 @@ def chase(
             "messages into (required).",
         ),
     ] = None,
-    force: Annotated[
-        bool, typer.Option(help="Replace an existing output file, or a folder that is not empty.")
-    ] = False,
+    force: ReplaceOutput = False,
 ) -> None:
-    """Each lead's list before the board: actions to update, indicators late or red."""
+    """Each lead's list before the board: actions to update, indicators late or red.
+
+    Examples:
+      send-plan chase --as-of 2019-11-01
+      send-plan chase --plan send-improvement-plan-2019 --format json > chase.json
+      send-plan chase --as-of 2020-01-06 --contacts ../contacts.yaml --from
+        send.analyst@example.gov.uk --format eml -o chase-2020-01
+    """
     day = parse_date(as_of, "--as-of") or common.today()
     from send_plan.contacts import parse_address, read_contacts, refuse_inside_plans
     from send_plan.errors import UsageError
@@ -153,14 +162,3 @@ def _written_otherwise(post: str, known: dict[str, str]) -> str | None:
         return " ".join(text.split()).casefold()
 
     return next((key for key in known if folded(key) == folded(post)), None)
-
-
-def register(app: typer.Typer) -> None:
-    app.command(
-        epilog=examples(
-            "send-plan chase --as-of 2019-11-01",
-            "send-plan chase --plan send-improvement-plan-2019 --format json > chase.json",
-            "send-plan chase --as-of 2020-01-06 --contacts ../contacts.yaml "
-            "--from send.analyst@example.gov.uk --format eml -o chase-2020-01",
-        )
-    )(handles_errors(chase))

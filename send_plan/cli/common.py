@@ -156,17 +156,13 @@ Output = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
 ]
 Force = Annotated[bool, typer.Option(help="Replace an existing output file.")]
+OnlyPlan = Annotated[str | None, typer.Option(help="Only this plan (its id).")]
 
 
 def format_option() -> Any:
     """The ``--format`` option; its type is the command's ``Format`` enum from
     :mod:`send_plan.formats`, whose members are the names of its registry."""
     return typer.Option("--format", "-f", help="Output format.")
-
-
-def examples(*lines: str) -> str:
-    """A command's epilog: its examples, one per paragraph (as --help shows them)."""
-    return "Examples:\n\n" + "\n\n".join(f"  {line}" for line in lines)
 
 
 def exit_with(code: int) -> None:

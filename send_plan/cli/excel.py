@@ -11,17 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from send_plan.cli.common import (
-    Paths,
-    echo,
-    fail,
-    handles_errors,
-    parse_date,
-    plan_paths,
-    problem,
-    say,
-    today,
-)
+from send_plan.cli.common import Paths, echo, fail, parse_date, plan_paths, problem, say, today
 from send_plan.errors import EXIT_INVALID, PathError
 from send_plan.vocab import PlanKind
 
@@ -47,7 +37,13 @@ def export(
     as_of: ComputedAsOf = None,
     force: Annotated[bool, typer.Option(help="Replace an existing workbook.")] = False,
 ) -> None:
-    """Write a plan as an Excel workbook colleagues can use at once."""
+    """Write a plan as an Excel workbook colleagues can use at once.
+
+    Examples:
+      send-plan export wsoa-2018 -o wsoa-2018.xlsx
+      send-plan export send-improvement-plan-2019 --as-of 2019-11-01 -o board.xlsx
+      send-plan export wsoa-2018 plans/ -o wsoa-2018.xlsx --force
+    """
     day = parse_date(as_of, "--as-of")
     if output.suffix.lower() != ".xlsx":
         raise typer.BadParameter("give a file name ending .xlsx", param_hint="--output")
@@ -67,31 +63,38 @@ def export(
     say(f"wrote {output}: {plan_id}, {len(plan.areas)} area(s), {actions} action(s){computed}")
 
 
+Workbook = Annotated[
+    Path,
+    typer.Argument(
+        metavar="FILE.xlsx",
+        help="A workbook written by send-plan export, or a tracker (with --columns).",
+    ),
+]
+
+Sheet = Annotated[
+    str | None,
+    typer.Option(
+        metavar="NAME",
+        help="The sheet of actions [default: 'Actions', else the first sheet with the "
+        "mapped headings].",
+        show_default=False,
+    ),
+]
+
+Columns = Annotated[
+    Path | None,
+    typer.Option(
+        metavar="MAP.yaml",
+        help="How to read a tracker: plan field -> column heading, extra status and "
+        "RAG spellings (see docs/excel.md).",
+    ),
+]
+
+
 def import_(
-    workbook: Annotated[
-        Path,
-        typer.Argument(
-            metavar="FILE.xlsx",
-            help="A workbook written by send-plan export, or a tracker (with --columns).",
-        ),
-    ],
-    sheet: Annotated[
-        str | None,
-        typer.Option(
-            metavar="NAME",
-            help="The sheet of actions [default: 'Actions', else the first sheet with the "
-            "mapped headings].",
-            show_default=False,
-        ),
-    ] = None,
-    columns: Annotated[
-        Path | None,
-        typer.Option(
-            metavar="MAP.yaml",
-            help="How to read a tracker: plan field -> column heading, extra status and "
-            "RAG spellings (see docs/excel.md).",
-        ),
-    ] = None,
+    workbook: Workbook,
+    sheet: Sheet = None,
+    columns: Columns = None,
     plan_id: Annotated[
         str | None, typer.Option("--plan-id", metavar="ID", help="The plan's id.")
     ] = None,
@@ -114,7 +117,14 @@ def import_(
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing plan file.")] = False,
 ) -> None:
-    """Read a workbook (from export, or a tracker with --columns) into a plan file."""
+    """Read a workbook (from export, or a tracker with --columns) into a plan file.
+
+    Examples:
+      send-plan import wsoa-2018.xlsx -o plans/wsoa-2018.yaml --force
+      send-plan import tracker.xlsx --columns docs/examples/tracker-columns.yaml --plan-id
+        wsoa-2018 --local-area Lancashire --kind written-statement-of-action --start 2018-04-25
+        --end 2019-01-31 -o plans/wsoa-2018.yaml
+    """
     details: dict[str, Any] = {
         "id": plan_id,
         "title": title,
@@ -183,22 +193,3 @@ def _read(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise PathError(f"{path}: cannot read: {exc.strerror or exc}") from None
-
-
-def register(app: typer.Typer) -> None:
-    """Add ``export`` and ``import`` to the command line."""
-    app.command(
-        name="export",
-        epilog="Examples:\n\n"
-        "  send-plan export wsoa-2018 -o wsoa-2018.xlsx\n\n"
-        "  send-plan export send-improvement-plan-2019 --as-of 2019-11-01 -o board.xlsx\n\n"
-        "  send-plan export wsoa-2018 plans/ -o wsoa-2018.xlsx --force",
-    )(handles_errors(export))
-    app.command(
-        name="import",
-        epilog="Examples:\n\n"
-        "  send-plan import wsoa-2018.xlsx -o plans/wsoa-2018.yaml --force\n\n"
-        "  send-plan import tracker.xlsx --columns docs/examples/tracker-columns.yaml "
-        "--plan-id wsoa-2018 --local-area Lancashire --kind written-statement-of-action "
-        "--start 2018-04-25 --end 2019-01-31 -o plans/wsoa-2018.yaml",
-    )(handles_errors(import_))

@@ -10,17 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from send_plan.cli.common import (
-    AsOf,
-    Paths,
-    examples,
-    format_option,
-    handles_errors,
-    parse_date,
-    plan_paths,
-    say,
-    today,
-)
+from send_plan.cli import common
+from send_plan.cli.common import AsOf, Output, Paths, format_option, parse_date, plan_paths, say
 from send_plan.cli.history import git_slips
 from send_plan.vocab import ReportFormat, ReportName
 
@@ -33,6 +24,52 @@ if TYPE_CHECKING:
 _WORD_SUFFIXES = (".docx", ".dotx", ".docm", ".dotm", ".doc")
 
 
+Since = Annotated[
+    str | None,
+    typer.Option(
+        metavar="REV|DATE",
+        help="board-summary: show what changed since this git revision or date "
+        "[default: the previous board meeting, when the plans are in git]. "
+        "appendix-a: the period reported on starts after this date, YYYY-MM-DD "
+        "[default: the plan's latest review before the as-of date, else its start].",
+        show_default=False,
+    ),
+]
+
+Meeting = Annotated[
+    str | None,
+    typer.Option(
+        metavar="DATE",
+        help="board-summary: the meeting the paper is for [default: the plan's first "
+        "meeting on or after --as-of, else the as-of date].",
+        show_default=False,
+    ),
+]
+
+Template = Annotated[
+    Path | None,
+    typer.Option(
+        help="Render your own template with the same context: Jinja Markdown or HTML, "
+        "or with --format docx a Word document (.docx) holding Jinja tags.",
+    ),
+]
+
+ReferenceDocx = Annotated[
+    Path | None,
+    typer.Option(
+        "--reference-docx",
+        metavar="FILE",
+        help="docx: build on this Word document: its styles, page set-up, headers and "
+        "footers, without its body text.",
+    ),
+]
+
+ReplaceAll = Annotated[
+    bool,
+    typer.Option(help="Replace an existing output file and the pictures beside it."),
+]
+
+
 def report(
     name: Annotated[ReportName, typer.Argument(metavar="NAME", help=" or ".join(ReportName) + ".")],
     paths: Paths = None,
@@ -41,54 +78,33 @@ def report(
     ] = None,
     as_of: AsOf = None,
     format: Annotated[ReportFormat, format_option()] = ReportFormat.md,
-    since: Annotated[
-        str | None,
-        typer.Option(
-            metavar="REV|DATE",
-            help="board-summary: show what changed since this git revision or date "
-            "[default: the previous board meeting, when the plans are in git]. "
-            "appendix-a: the period reported on starts after this date, YYYY-MM-DD "
-            "[default: the plan's latest review before the as-of date, else its start].",
-            show_default=False,
-        ),
-    ] = None,
-    meeting: Annotated[
-        str | None,
-        typer.Option(
-            metavar="DATE",
-            help="board-summary: the meeting the paper is for [default: the plan's first "
-            "meeting on or after --as-of, else the as-of date].",
-            show_default=False,
-        ),
-    ] = None,
+    since: Since = None,
+    meeting: Meeting = None,
     no_history: Annotated[
         bool, typer.Option("--no-history", help="Do not read git history.")
     ] = False,
-    template: Annotated[
-        Path | None,
-        typer.Option(
-            help="Render your own template with the same context: Jinja Markdown or HTML, "
-            "or with --format docx a Word document (.docx) holding Jinja tags.",
-        ),
-    ] = None,
-    reference_docx: Annotated[
-        Path | None,
-        typer.Option(
-            "--reference-docx",
-            metavar="FILE",
-            help="docx: build on this Word document: its styles, page set-up, headers and "
-            "footers, without its body text.",
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
-    ] = None,
-    force: Annotated[
-        bool, typer.Option(help="Replace an existing output file and the pictures beside it.")
-    ] = False,
+    template: Template = None,
+    reference_docx: ReferenceDocx = None,
+    output: Output = None,
+    force: ReplaceAll = False,
 ) -> None:
-    """Render a board document: Markdown, HTML or Word."""
-    day = parse_date(as_of, "--as-of") or today()
+    """Render a board document: Markdown, HTML or Word.
+
+    Examples:
+      send-plan report board-summary --plan send-improvement-plan-2019 --as-of 2019-11-19 -o
+        board.md
+      send-plan report appendix-a --plan wsoa-2018 --as-of 2019-03-19 -f docx -o appendix-a.docx
+      send-plan report appendix-a --plan send-improvement-plan-2019 --as-of 2019-11-19 --since
+        2019-07-16
+      send-plan report appendix-b --plan wsoa-2018 --as-of 2019-03-19
+      send-plan report appendix-b --plan wsoa-2018 --format docx -o appendix-b.docx
+      send-plan report appendix-b --plan wsoa-2018 --template my-appendix.md.j2
+      send-plan report board-summary --plan send-improvement-plan-2019 --format docx
+        --reference-docx council.docx -o board.docx
+      send-plan report board-summary --plan send-improvement-plan-2019 --format docx --template
+        cover-sheet.docx -o cover.docx
+    """
+    day = parse_date(as_of, "--as-of") or common.today()
     meeting_day = parse_date(meeting, "--meeting")
     _check_word_options(format, template, reference_docx)
     reference = None
@@ -243,23 +259,3 @@ def _check_word_options(format: str, template: Path | None, reference: Path | No
             "--reference-docx, not both",
             param_hint="--reference-docx",
         )
-
-
-def register(app: typer.Typer) -> None:
-    app.command(
-        epilog=examples(
-            "send-plan report board-summary --plan send-improvement-plan-2019 --as-of 2019-11-19"
-            " -o board.md",
-            "send-plan report appendix-a --plan wsoa-2018 --as-of 2019-03-19 -f docx"
-            " -o appendix-a.docx",
-            "send-plan report appendix-a --plan send-improvement-plan-2019 --as-of 2019-11-19"
-            " --since 2019-07-16",
-            "send-plan report appendix-b --plan wsoa-2018 --as-of 2019-03-19",
-            "send-plan report appendix-b --plan wsoa-2018 --format docx -o appendix-b.docx",
-            "send-plan report appendix-b --plan wsoa-2018 --template my-appendix.md.j2",
-            "send-plan report board-summary --plan send-improvement-plan-2019 --format docx"
-            " --reference-docx council.docx -o board.docx",
-            "send-plan report board-summary --plan send-improvement-plan-2019 --format docx"
-            " --template cover-sheet.docx -o cover.docx",
-        )
-    )(handles_errors(report))
