@@ -96,6 +96,21 @@ def read_bytes(plan_path: PlanPath) -> bytes:
         raise PathError(f"{plan_path.name}: cannot read: {exc.strerror or exc}") from None
 
 
+def read_input(path: Path, what: str) -> bytes:
+    """The bytes of a file a command reads besides the plans (``what``: "the
+    contacts file", "a Word document"), or one line saying why they cannot be."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise PathError(f"{path}: too large for {what} (SEND_PLAN_MAX_FILE_BYTES)")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise PathError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise PathError(f"{path}: is a folder; give {what}") from None
+    except OSError as exc:
+        raise PathError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
 # --------------------------------------------------------------------------- writing
 
 

@@ -96,9 +96,8 @@ class Format(StrEnum):
     github = "github"
 
 
-Formatter = Callable[..., str]
-
-FORMATS: dict[str, Formatter] = {
+#: Each takes the result and ``strict`` (whether warnings fail the check).
+FORMATS: dict[str, Callable[..., str]] = {
     "text": format_text,
     "json": format_json,
     "github": format_github,
