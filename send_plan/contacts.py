@@ -18,6 +18,7 @@ from email.errors import HeaderParseError
 from pathlib import Path
 
 from send_plan.errors import UsageError
+from send_plan.files import read_input
 from send_plan.loader import load_text
 
 _LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
