@@ -7,20 +7,30 @@ Templates are ``templates/site/*.j2`` (package data). A council's own folder
 a file there is used instead of the built-in one, and the others stay. Every
 template renders in the package's immutable sandbox with autoescaping, so plan
 text is always escaped; a template may include only plain names (no folders,
-no ``..``), which confines a user's templates to their folder.
+no ``..``), and a file of the council's folder is read only if its real path is
+in that folder (a link leading out of it is refused), which confines a user's
+templates to their folder.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
+from os.path import lexists
 from pathlib import Path
 from typing import Any
 
 from jinja2 import BaseLoader, Environment, TemplateNotFound
 
 from send_plan.portfolio import Portfolio
-from send_plan.render.jinja import TemplateProblem, builtin_template, environment, render_in
+from send_plan.render.jinja import (
+    TemplateProblem,
+    TemplateRefused,
+    builtin_template,
+    environment,
+    read_confined,
+    render_in,
+)
 from send_plan.site.context import Site, area_page, glossary_page, index_page
 from send_plan.site.layout import GLOSSARY, INDEX, STYLESHEET
 from send_plan.site.painter import Painter
@@ -50,7 +60,7 @@ class SiteLoader(BaseLoader):
         if self.folder is None:
             return None
         path = self.folder / name
-        return path if path.is_file() else None
+        return path if lexists(path) and not path.is_dir() else None
 
     def shown(self, name: str) -> str:
         """The template's name as the user knows it, for messages."""
@@ -60,12 +70,10 @@ class SiteLoader(BaseLoader):
     def read(self, name: str) -> str:
         if not name or "/" in name or "\\" in name or name.startswith("."):
             raise TemplateNotFound(name)
-        own = self._own(name)
-        if own is not None:
-            try:
-                return own.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise TemplateProblem(f"{own}: cannot read: {exc}") from None
+        if self.folder is not None:
+            own = read_confined(self.folder, name)
+            if own is not None:
+                return own
         return builtin_template(f"site/{name}")
 
     def get_source(
@@ -107,6 +115,8 @@ def build_site(
             page(places.page(name), "area.html.j2", area_page(site, plan, i))
     try:
         files[STYLESHEET] = loader.read(STYLESHEET).encode("utf-8")
+    except TemplateRefused as exc:
+        raise TemplateProblem(f"{loader.shown(STYLESHEET)}: {exc.message}") from None
     except TemplateNotFound:
         raise TemplateProblem(f"templates/site/{STYLESHEET}: not found") from None
     for path, chart in charts.items():
