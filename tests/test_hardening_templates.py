@@ -512,3 +512,102 @@ def test_a_long_word_without_spaces_is_cut_too(tmp_path: Path, write_plan: Write
     doc = Document(str(out))
     assert doc.core_properties.title == "X" * 254 + "…"
     assert "X" * 300 + ": progress update" in [p.text for p in doc.paragraphs]
+
+
+# --- the bounds' own workings --------------------------------------------------------
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+def test_renderings_under_one_budget_share_its_total(monkeypatch: pytest.MonkeyPatch) -> None:
+    from send_plan.render import bounds
+
+    clock = Clock()
+    monkeypatch.setattr(bounds, "time", clock)
+    monkeypatch.setattr(limits, "MAX_TEMPLATE_SECONDS", 2)
+    budget = bounds.Budget(total=3)
+    budget.start()
+    clock.now += 1.9
+    budget.tick()  # within the 2 seconds of one rendering
+    budget.stop()
+    clock.now += 50  # time between renderings does not count
+    budget.start()
+    clock.now += 1.0
+    budget.tick()
+    clock.now += 0.2  # 3.1 seconds of rendering in all
+    with pytest.raises(bounds.TemplateLimit, match="more than 3 seconds in all"):
+        budget.tick()
+    budget.stop()
+
+
+def test_one_rendering_stops_at_its_own_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from send_plan.render import bounds
+
+    clock = Clock()
+    monkeypatch.setattr(bounds, "time", clock)
+    monkeypatch.setattr(limits, "MAX_TEMPLATE_SECONDS", 2)
+    budget = bounds.Budget(total=100)
+    budget.start()
+    clock.now += 2.1
+    with pytest.raises(bounds.TemplateLimit, match="more than 2 seconds, the limit for a template"):
+        budget.tick()
+
+
+def test_a_site_page_stops_at_the_deadline(tmp_path: Path, plans: Path, short_limits: None) -> None:
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "area.html.j2").write_text(LOOPS["nested-range"])
+    out = tmp_path / "_site"
+    code, _, err = run("site", str(plans), "--as-of", "2019-11-19", "-o", str(out),
+                       "--templates", str(own))  # fmt: skip
+    message = one_line_error(code, err)
+    assert "area.html.j2" in message
+    assert "2 seconds" in message
+    assert not out.exists()
+
+
+SAME = [
+    "{% for i in range(1500) %}{% if loop.last %}{{ loop.length }} {{ loop.index }} "
+    "{{ loop.revindex }}{% endif %}{% endfor %}",
+    "{% for i in range(1500) if i is even %}{% if loop.last %}{{ loop.length }}{% endif %}"
+    "{% endfor %}",
+    "{% for i in [] %}x{% else %}empty{% endfor %}",
+    '{% for k, v in {"a": 1}.items() %}{{ k }}={{ v }}{% endfor %}',
+    "{% for x in [[1, [2]]] recursive %}{{ x if x is number else loop(x) }}{% endfor %}",
+    '{% import "m" as m %}{{ m.f("<b>") }}{% set n = 3 %}{% include "p" %}',
+    '{% set x %}a{{ "<" }}b{% endset %}{{ x }}|{{ "<" ~ 1 ~ "&" }}|'
+    '{% autoescape false %}{{ "<" ~ 1 }}{% endautoescape %}',
+    '{{ "{}-{}".format("<", 2) }} {{ ("{}" | safe).format("<") }} {{ "%s and %d" % ("<", 3) }} '
+    '{{ "%(a)s" % {"a": 1} }} {{ "{x}".format_map({"x": "<"}) }}',
+    '{{ "a" | center(5) }}| {{ "x" * 3 }} {{ [1] * 2 }} {{ 2 ** 8 }} {{ 7 % 3 }} {{ "ab" + "c" }}',
+    '{{ "abc" | replace("b", "X") }} {{ "a b" | wordwrap(1) }} {{ [1, 2] | join(",") }} '
+    '{{ [[1], [2]] | sum(start=[]) }} {{ {"a": [1]} | tojson }} {{ "a" | indent(2, first=true) }}',
+    '{{ "x".join(["a", "b"]) }} {{ "a".zfill(3) }} {{ "a\\tb".expandtabs(2) }} '
+    '{{ "ab".translate({97: "zz"}) }} {{ [1, 2, 3] | slice(2) | list }} {{ [1, 2, 3] | batch(2, 0) | list }}',
+    "{% macro f() %}{{ caller() }}{% endmacro %}{% call f() %}<i>{% endcall %}",
+]
+
+
+@pytest.mark.parametrize("autoescape", [False, True])
+def test_the_bounded_sandbox_renders_what_jinja_s_own_does(autoescape: bool) -> None:
+    from jinja2 import DictLoader, StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from send_plan.render.jinja import environment
+
+    templates = {"m": "{% macro f(x) %}[{{ x }}]{% endmacro %}", "p": "part{{ n }}"}
+    bounded = environment(DictLoader(templates), autoescape=autoescape)
+    plain = ImmutableSandboxedEnvironment(
+        loader=DictLoader(templates), undefined=StrictUndefined, autoescape=autoescape,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )  # fmt: skip
+    for source in SAME:
+        assert bounded.from_string(source).render() == plain.from_string(source).render()

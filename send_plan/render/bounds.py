@@ -40,26 +40,60 @@ class TemplateLimit(TemplateError):
 
 
 class Budget:
-    """One rendering's deadline, counts and measured sizes."""
+    """The bounds of rendering, for one document or one site.
 
-    def __init__(self) -> None:
+    Each rendering (one ``Template.render``: a report, a site page, a part of a
+    Word template) may output ``max_output`` characters and run ``seconds``;
+    the renderings under one budget together run at most ``total`` seconds
+    (the same, unless a caller allows more, as the site does for its pages).
+    """
+
+    def __init__(self, total: int | None = None) -> None:
         self.max_value = limits.MAX_TEMPLATE_VALUE
         self.max_output = limits.MAX_TEMPLATE_OUTPUT
         self.max_built = 10 * self.max_output
         self.seconds = limits.MAX_TEMPLATE_SECONDS
+        self.total = self.seconds if total is None else total
+        self.used = 0.0
         self.deadline = time.monotonic() + self.seconds
+        self._started = 0.0
+        self._depth = 0
+        self._in_all = False
         self.output = 0
         self.built = 0
         #: id -> (the container, kept alive so the id stays its own, its size)
         self.sizes: dict[int, tuple[object, int]] = {}
 
+    def start(self) -> None:
+        """A rendering begins: its counts start at nothing, its clock now."""
+        self._depth += 1
+        if self._depth > 1:
+            return
+        self._started = time.monotonic()
+        left = self.total - self.used
+        self._in_all = left < self.seconds
+        self.deadline = self._started + min(self.seconds, left)
+        self.output = self.built = 0
+        self.sizes.clear()
+
+    def stop(self) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            self.used += time.monotonic() - self._started
+
     def tick(self) -> None:
-        if time.monotonic() > self.deadline:
-            unit = "second" if self.seconds == 1 else "seconds"
+        if time.monotonic() <= self.deadline:
+            return
+        if self._in_all:
             raise TemplateLimit(
-                f"stopped: the template ran for more than {self.seconds} {unit}, the limit "
-                "for a template (set SEND_PLAN_MAX_TEMPLATE_SECONDS to change)"
+                f"stopped: the templates ran for more than {self.total} seconds in all, the "
+                "limit for these documents (set SEND_PLAN_MAX_TEMPLATE_SECONDS to change)"
             )
+        unit = "second" if self.seconds == 1 else "seconds"
+        raise TemplateLimit(
+            f"stopped: the template ran for more than {self.seconds} {unit}, the limit "
+            "for a template (set SEND_PLAN_MAX_TEMPLATE_SECONDS to change)"
+        )
 
     def output_passed(self) -> TemplateLimit:
         """The error for an output of more than ``max_output`` characters (counted by

@@ -78,12 +78,14 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         return self._state.budget or Budget()
 
     @contextmanager
-    def rendering(self) -> Iterator[Budget]:
-        """One budget for everything rendered inside, such as the parts of a Word template."""
+    def rendering(self, total: int | None = None) -> Iterator[Budget]:
+        """One budget for everything rendered inside: the parts of a Word template
+        share one allowance of time; the pages of a site may together run ``total``
+        seconds (see :class:`~send_plan.render.bounds.Budget`)."""
         if self._state.budget is not None:
             yield self._state.budget
             return
-        self._state.budget = Budget()
+        self._state.budget = Budget(total)
         try:
             yield self._state.budget
         finally:
@@ -173,7 +175,11 @@ class BoundedTemplate(Template):
         context = self.new_context(dict(*args, **kwargs))
         try:
             with env.rendering() as budget:
-                return "".join(_counted(self.root_render_func(context), budget))
+                budget.start()
+                try:
+                    return "".join(_counted(self.root_render_func(context), budget))
+                finally:
+                    budget.stop()
         except Exception:
             env.handle_exception()
 
