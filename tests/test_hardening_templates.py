@@ -146,6 +146,7 @@ def test_dot_dot_is_refused(tmp_path: Path, plans: Path, secret: Path) -> None:
     assert SECRET not in out + err
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
 def test_a_fifo_in_the_folder_is_refused_without_waiting(tmp_path: Path, plans: Path) -> None:
     folder = tmp_path / "templates"
     folder.mkdir()
@@ -501,6 +502,22 @@ def test_a_word_template_property_is_text_not_escaped_xml(
     doc = Document(str(out))
     assert doc.core_properties.title == "Health & Care <Joint> Plan: progress update & more"
     assert doc.paragraphs[0].text == "Health & Care <Joint> Plan: progress update"
+
+
+def test_a_reference_with_an_absurd_language_falls_back_to_en_gb(
+    tmp_path: Path, plans: Path
+) -> None:
+    reference = word_template(tmp_path / "council.docx", "Instructions for authors")
+    doc = Document(str(reference))
+    doc.styles.element.find(qn("w:docDefaults")).find(".//" + qn("w:lang")).set(
+        qn("w:val"), "x" * 300
+    )
+    doc.save(str(reference))
+    out = tmp_path / "out.docx"
+    code, _, err = run("report", "board-summary", str(plans), "--as-of", "2019-11-19",
+                       "-f", "docx", "--reference-docx", str(reference), "-o", str(out))  # fmt: skip
+    assert code == 0, err
+    assert Document(str(out)).core_properties.language == "en-GB"
 
 
 def test_a_long_word_without_spaces_is_cut_too(tmp_path: Path, write_plan: WritePlan) -> None:
