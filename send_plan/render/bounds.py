@@ -16,7 +16,7 @@ import inspect
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
-from functools import update_wrapper
+from functools import cache, update_wrapper
 from typing import Any
 
 from jinja2 import TemplateError
@@ -231,10 +231,11 @@ def check_percent(budget: Budget, fmt: str | bytes, args: Any) -> None:
     specs = PERCENT.findall(text)
     if not specs:
         return
-    values: list[Any] = list(args.values()) if isinstance(args, Mapping) else []
-    if isinstance(args, tuple):
+    if isinstance(args, Mapping):
+        values = list(args.values())
+    elif isinstance(args, tuple):
         values = list(args)
-    elif not isinstance(args, Mapping):
+    else:
         values = [args]
     widths = [int(n) for spec in specs for n in spec[:2] if n.isdigit()]
     if any(n == "*" for spec in specs for n in spec[:2]):
@@ -325,8 +326,8 @@ def _wordwrap(budget: Budget, a: dict[str, Any]) -> None:
 
 
 def _replace(budget: Budget, a: dict[str, Any]) -> None:
-    count = a.get("count")
-    budget.check(_replaced(str(a.get("s", "")), a.get("old"), a.get("new"), count))
+    old, new = str(a.get("old")), str(a.get("new"))  # as the filter takes them
+    budget.check(_replaced(str(a.get("s", "")), old, new, a.get("count")))
 
 
 def _join(budget: Budget, a: dict[str, Any]) -> None:
@@ -388,12 +389,17 @@ PASSED = ("eval_ctx", "context", "environment", "env")
 LISTED = {"join": "value", "sum": "iterable"}
 
 
+@cache
+def _signature(filter_: Callable[..., Any]) -> inspect.Signature:
+    return inspect.signature(filter_)  # once per filter, not once per environment
+
+
 def bounded_filter(
     name: str, filter_: Callable[..., Any], budget: Callable[[], Budget]
 ) -> Callable[..., Any]:
     """``filter_`` refusing arguments and results beyond the bounds of ``budget()``."""
     check = FILTER_CHECKS.get(name)
-    signature = inspect.signature(filter_) if check else None
+    signature = _signature(filter_) if check else None
     # Jinja's sync-or-async filters take a context their signature does not show.
     first = next(iter(signature.parameters), "") if signature else ""
     hidden = int(hasattr(filter_, "jinja_pass_arg") and first not in PASSED)
