@@ -192,17 +192,20 @@ def render_in(env: Environment, name: str, context: dict[str, Any], shown: str) 
         raise explain(exc, shown, f"{shown}{_line(exc, shown)}") from None
 
 
+#: Failures that say nothing useful of themselves -> what to say instead.
+_STOPPED: dict[type[BaseException], str] = {
+    SecurityError: "refused: the template tries to reach Python internals",
+    RecursionError: "stopped: a macro, include or import calls itself without end "
+    "(recursion too deep)",
+    MemoryError: "stopped: the template needs more memory than there is",
+}
+
+
 def explain(exc: BaseException, shown: str, where: str) -> TemplateProblem:
     """The one-line message for a template that failed while rendering.
 
     ``shown`` names the template; ``where`` is that name with the place in it.
     """
-    if isinstance(exc, SecurityError):
-        return TemplateProblem(
-            f"{where}: refused: the template tries to reach Python internals ({exc})"
-        )
-    if isinstance(exc, UndefinedError):
-        return TemplateProblem(f"{where}: {exc.message}")
     if isinstance(exc, TemplateRefused):
         return TemplateProblem(f"{shown}: {exc.message}")
     if isinstance(exc, TemplateNotFound):
@@ -210,15 +213,14 @@ def explain(exc: BaseException, shown: str, where: str) -> TemplateProblem:
             f"{shown}: template '{exc.name}' not found (templates may include only "
             "templates in their own folder)"
         )
+    for kind, said in _STOPPED.items():
+        if isinstance(exc, kind):
+            detail = f" ({exc})" if kind is SecurityError else ""
+            return TemplateProblem(f"{where}: {said}{detail}")
+    if isinstance(exc, UndefinedError):
+        return TemplateProblem(f"{where}: {exc.message}")
     if isinstance(exc, TemplateError):
         return TemplateProblem(f"{where}: {exc}")
-    if isinstance(exc, RecursionError):
-        return TemplateProblem(
-            f"{where}: stopped: a macro, include or import calls itself without end "
-            "(recursion too deep)"
-        )
-    if isinstance(exc, MemoryError):
-        return TemplateProblem(f"{where}: stopped: the template needs more memory than there is")
     return TemplateProblem(f"{where}: {type(exc).__name__}: {exc}")
 
 
