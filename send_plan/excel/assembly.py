@@ -66,18 +66,18 @@ def import_workbook(
     every other problem is in the result with the sheet and cell it concerns,
     and then there is no text.
     """
-    book = Book(data, name)
     options = {k: v for k, v in (plan_details or {}).items() if v is not None}
-    ctx = ReadContext(book, mapping or ColumnMap(), options)
-    plan_sheet = book.find(PLAN)
-    if plan_sheet is not None and _is_plan_sheet(plan_sheet):
-        parts = read_export(ctx, sheet)
-        source = name
-    else:
-        parts = read_tracker(ctx, sheet)
-        source = f"{name}, sheet '{ctx.actions_sheet}'"
-        if mapping is not None:
-            source += f", columns mapped by {mapping.name}"
+    with Book(data, name) as book:
+        ctx = ReadContext(book, mapping or ColumnMap(), options)
+        plan_sheet = book.find(PLAN)
+        if plan_sheet is not None and _is_plan_sheet(plan_sheet):
+            parts = read_export(ctx, sheet)
+            source = name
+        else:
+            parts = read_tracker(ctx, sheet)
+            source = f"{name}, sheet '{ctx.actions_sheet}'"
+            if mapping is not None:
+                source += f", columns mapped by {mapping.name}"
     header = f"Imported from {source}\nby send-plan import" + (
         f" on {today.isoformat()}." if today else "."
     )

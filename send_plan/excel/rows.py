@@ -224,6 +224,7 @@ class ReadContext:
         except NoHeader as err:
             raise header_error(err, columns, optional) from None
         self.report_ignored(header)
+        sheet.keep(header.cols.values())
         rows = []
         for r in range(header.row + 1, sheet.max_row + 1):
             if all(is_empty(sheet.peek(r, c)) for c in header.cols.values()):

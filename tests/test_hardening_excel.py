@@ -1,0 +1,435 @@
+"""Excel import hardened: workbooks read as a stream, a row limit, cells no text can hold.
+
+Issue 13, item 17: a 200,000-row workbook took a minute and 2.8 GB. Import now
+streams each sheet it reads (openpyxl's read-only mode), keeps only the columns
+it reads, stops at a documented row limit, and closes the workbook; a cell
+holding Excel's code for half a character (``_xD800_``) is a problem at its cell.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tracemalloc
+import zipfile
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import PatternFill
+from openpyxl.utils import get_column_letter
+from typer.testing import CliRunner
+
+from send_plan import limits
+from send_plan.cli import app
+from send_plan.errors import UsageError
+from send_plan.excel import CellRef, ReadProblem, export_workbook, import_workbook, load_mapping
+from send_plan.validation import require_valid
+
+ROOT = Path(__file__).resolve().parent.parent
+MAPPING = ROOT / "docs" / "examples" / "tracker-columns.yaml"
+HEADINGS = [
+    "Action Ref",
+    "Action",
+    "Lead Officer",
+    "Target Date",
+    "Revised Date",
+    "Status",
+    "Date Completed",
+    "RAG",
+    "Progress Update",
+    "Evidence of Impact",
+]
+OPTIONS = (
+    "--columns",
+    str(MAPPING),
+    "--plan-id",
+    "t",
+    "--local-area",
+    "Testshire",
+    "--kind",
+    "other",
+    "--start",
+    "2018-04-25",
+)
+DETAILS: dict[str, Any] = {
+    "id": "t",
+    "local_area": "Testshire",
+    "kind": "other",
+    "start": date(2018, 4, 25),
+}
+runner = CliRunner()
+
+
+def run(*args: str | Path) -> tuple[int, str, str]:
+    result = runner.invoke(app, [str(a) for a in args])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def action(n: int, title: str | None = None) -> list[Any]:
+    return [
+        f"1.{n}",
+        title or f"Publish the local offer, part {n}",
+        "Head of SEND",
+        datetime(2019, 3, 31),
+        None,
+        "In progress",
+        None,
+        "Amber",
+        None,
+        None,
+    ]
+
+
+def write_tracker(
+    path: Path,
+    rows: list[list[Any]],
+    *,
+    headings: list[str] = HEADINGS,
+    extra: int = 0,
+    after: Sequence[list[Any]] = (),
+) -> Path:
+    """A tracker in the example mapping's layout, written row by row: a title row,
+    the header on row 2, then ``rows`` (each with ``extra`` filled columns no
+    mapping reads), then the ``after`` rows as given."""
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("WSoA Tracker")
+    ws.append(["Testshire SEND Written Statement of Action"])
+    ws.append(headings + [f"Week {k}" for k in range(extra)])
+    for row in rows:
+        ws.append(row + list(range(extra)))
+    for row in after:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def problems(result: Any) -> list[str]:
+    return [p.line("w.xlsx") for p in result.problems]
+
+
+@pytest.fixture(scope="module")
+def wsoa() -> Any:
+    portfolio = require_valid([ROOT / "plans"]).portfolio
+    return portfolio.require_plan("wsoa-2018")
+
+
+def _exported(plan: Any) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(export_workbook(plan)))
+
+
+def _saved(wb: openpyxl.Workbook) -> bytes:
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _row_of(ws: Any, ident: str, col: int = 3) -> int:
+    for row in range(2, ws.max_row + 1):
+        if ws.cell(row=row, column=col).value == ident:
+            return row
+    raise AssertionError(ident)
+
+
+# --------------------------------------------------------------------------- lone surrogates
+
+
+def test_a_lone_surrogate_in_a_tracker_cell_is_a_problem_at_that_cell(tmp_path: Path) -> None:
+    book = write_tracker(tmp_path / "t.xlsx", [action(1), action(2, "Train _xD800_ SENCOs")])
+    out = tmp_path / "t.yaml"
+    code, _, err = run("import", book, *OPTIONS, "-o", out)
+    assert code == 1, err
+    lines = err.splitlines()
+    assert lines[0].startswith(f"{book}:'WSoA Tracker'!B4: "), err
+    assert "_xD800_" in lines[0]
+    assert "E002" not in err  # not left to the YAML reader, which has no cell to name
+    assert lines[-1].endswith("1 problem found; nothing written")
+    assert not out.exists()
+
+
+def test_a_lone_surrogate_on_an_exported_sheet_is_a_problem_at_that_cell(wsoa: Any) -> None:
+    wb = _exported(wsoa)
+    ws = wb["Actions"]
+    row = _row_of(ws, "FF1.4")
+    ws.cell(row=row, column=4).value = "Publish _xDC00_ the offer"  # Title
+    notes = wb["Updates"]
+    notes.append(["FF1.4", date(2019, 1, 20), "amber", "Met _xDBFF_ the forum"])
+    result = import_workbook(_saved(wb), name="w.xlsx")
+    assert not result.ok
+    found = {str(p.where) for p in result.problems if isinstance(p, ReadProblem)}
+    assert f"Actions!D{row}" in found, problems(result)
+    assert f"Updates!D{notes.max_row}" in found, problems(result)
+    assert not any("E002" in line for line in problems(result))
+
+
+def test_a_pair_of_surrogate_codes_is_the_one_character_they_make(tmp_path: Path) -> None:
+    book = write_tracker(tmp_path / "t.xlsx", [action(1, "Celebrate _xD83D__xDE00_ together")])
+    code, out, err = run("import", book, *OPTIONS)
+    assert code == 0, err
+    assert "Celebrate \U0001f600 together" in out
+
+
+def test_escaped_text_that_only_looks_like_a_surrogate_code_is_text(tmp_path: Path) -> None:
+    book = write_tracker(tmp_path / "t.xlsx", [action(1, "Write _x005F_xD800_ as it is")])
+    code, out, err = run("import", book, *OPTIONS)
+    assert code == 0, err
+    assert "Write _xD800_ as it is" in out
+
+
+def test_a_lone_surrogate_in_a_heading_or_section_row_never_crashes(tmp_path: Path) -> None:
+    book = write_tracker(
+        tmp_path / "t.xlsx",
+        [action(1)],
+        headings=[*HEADINGS, "Notes _xD800_"],
+    )
+    code, _, err = run("import", book, *OPTIONS)
+    assert code == 0, err
+    assert "columns not imported: 'Notes _xD800_' (K)" in err
+
+
+# --------------------------------------------------------------------------- the row limit
+
+
+def test_import_stops_at_the_row_limit_naming_the_sheet_and_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(limits, "MAX_EXCEL_ROWS", 40)
+    book = write_tracker(tmp_path / "t.xlsx", [action(n) for n in range(1, 40)])
+    out = tmp_path / "t.yaml"
+    code, _, err = run("import", book, *OPTIONS, "-o", out)
+    assert code == 2, err
+    assert err.splitlines() == [
+        f"send-plan: error: {book}:'WSoA Tracker'!A41: the sheet has more than 40 rows; "
+        "import reads at most 40 rows of a sheet (delete the rows below row 40, or set "
+        "SEND_PLAN_MAX_EXCEL_ROWS)"
+    ]
+    assert not out.exists()
+
+
+def test_the_row_limit_names_the_first_filled_cell_past_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(limits, "MAX_EXCEL_ROWS", 40)
+    rows = [action(n) for n in range(1, 30)]
+    after = [[] for _ in range(20)] + [[None, None, None, None, None, None, None, "Green"]]
+    book = write_tracker(tmp_path / "t.xlsx", rows, after=after)
+    with pytest.raises(UsageError, match=r"^t\.xlsx:'WSoA Tracker'!H52: the sheet has more"):
+        import_workbook(
+            book.read_bytes(),
+            name="t.xlsx",
+            mapping=load_mapping(MAPPING.read_bytes(), "map.yaml"),
+            plan_details=DETAILS,
+        )
+
+
+def test_the_row_limit_holds_on_every_sheet_of_an_export(
+    wsoa: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wb = _exported(wsoa)
+    wb["Actions"].cell(row=_row_of(wb["Actions"], "FF1.4"), column=20).value = None  # the copy
+    notes = wb["Updates"]
+    for k in range(60):
+        notes.append(["FF1.4", date(2019, 1, 20), "amber", f"Note {k}"])
+    data = _saved(wb)
+    assert import_workbook(data, name="w.xlsx").ok
+    monkeypatch.setattr(limits, "MAX_EXCEL_ROWS", 50)
+    with pytest.raises(UsageError, match=r"^w\.xlsx:Updates!A51: the sheet has more than 50"):
+        import_workbook(data, name="w.xlsx")
+
+
+def test_rows_past_the_limit_that_hold_only_formatting_are_passed_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(limits, "MAX_EXCEL_ROWS", 40)
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("WSoA Tracker")
+    ws.append(["Testshire SEND Written Statement of Action"])
+    ws.append(HEADINGS)
+    for n in range(1, 30):
+        ws.append(action(n))
+    fill = PatternFill("solid", fgColor="FFFF00")
+    for _ in range(30):  # rows 32 to 61: coloured, but empty
+        cell = WriteOnlyCell(ws, value=None)
+        cell.fill = fill
+        ws.append([cell])
+    book = tmp_path / "t.xlsx"
+    wb.save(book)
+    assert '<c r="A61"' in zipfile.ZipFile(book).read("xl/worksheets/sheet1.xml").decode()
+    code, _, err = run("import", book, *OPTIONS)
+    assert code == 0, err
+
+
+def test_the_default_row_limit_is_50000(tmp_path: Path) -> None:
+    assert limits.MAX_EXCEL_ROWS == 50_000
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("WSoA Tracker")
+    ws.append(HEADINGS)
+    for n in range(2, 50_002):
+        ws.append([f"1.{n}"])
+    book = tmp_path / "t.xlsx"
+    wb.save(book)
+    code, _, err = run("import", book, *OPTIONS)
+    assert code == 2
+    assert f"{book}:'WSoA Tracker'!A50001: the sheet has more than 50,000 rows" in err
+
+
+# --------------------------------------------------------------------------- streaming
+
+
+def test_columns_import_does_not_read_cost_it_no_memory(tmp_path: Path) -> None:
+    """1,000 rows of 100 filled columns no mapping names: 100,000 cells, which
+    import passes over as it reads instead of keeping (51 MiB at its peak when
+    every cell was kept, 10 MiB now)."""
+    book = write_tracker(tmp_path / "t.xlsx", [action(n) for n in range(1, 1001)], extra=100)
+    data = book.read_bytes()
+    mapping = load_mapping(MAPPING.read_bytes(), "map.yaml")
+    tracemalloc.start()
+    result = import_workbook(data, name="t.xlsx", mapping=mapping, plan_details=DETAILS)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert result.ok, problems(result)
+    assert result.actions == 1000
+    assert peak < 25 * 1024 * 1024, f"{peak / 2**20:.0f} MiB"
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Every workbook openpyxl opens, with how it was asked to."""
+    books: list[Any] = []
+    real = openpyxl.load_workbook
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        wb = real(*args, **kwargs)
+        books.append((wb, kwargs))
+        return wb
+
+    monkeypatch.setattr(openpyxl, "load_workbook", spy)
+    monkeypatch.setattr("openpyxl.reader.excel.load_workbook", spy)
+    return books
+
+
+def test_the_workbook_is_read_once_streamed_and_closed(wsoa: Any, opened: list[Any]) -> None:
+    result = import_workbook(export_workbook(wsoa), name="w.xlsx")
+    assert result.ok, problems(result)
+    assert len(opened) == 1
+    wb, kwargs = opened[0]
+    assert kwargs.get("read_only") is True
+    assert kwargs.get("data_only") is True
+    assert wb._archive.fp is None  # closed
+
+
+def test_the_workbook_is_closed_when_import_stops(
+    tmp_path: Path, opened: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(limits, "MAX_EXCEL_ROWS", 40)
+    book = write_tracker(tmp_path / "t.xlsx", [action(n) for n in range(1, 60)])
+    code, _, _ = run("import", book, *OPTIONS)
+    assert code == 2
+    assert [wb._archive.fp for wb, _ in opened] == [None]
+
+
+def _with_sheet_xml(data: bytes, edit: Any, part: str = "xl/worksheets/sheet1.xml") -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            dst.writestr(info, edit(body.decode()).encode() if info.filename == part else body)
+    return out.getvalue()
+
+
+def test_a_formulas_saved_result_is_read_and_an_error_result_is_reported(tmp_path: Path) -> None:
+    """Excel saves each formula's result beside it; import reads the result."""
+    book = write_tracker(tmp_path / "t.xlsx", [action(1), action(2)])
+    mapping = load_mapping(MAPPING.read_bytes(), "map.yaml")
+
+    def revised(xml: str) -> str:  # E3, Revised Date of 1.1: 31/05/2019, by a formula
+        return re.sub(
+            r'(<c r="D3"[^>]*><v>43555</v></c>)',
+            r'\1<c r="E3" s="1"><f>D3+61</f><v>43616</v></c>',
+            xml,
+        )
+
+    def error(xml: str) -> str:  # H4, RAG of 1.2: a formula whose saved result is an error
+        return re.sub(
+            r'<c r="H4".*?</c>', '<c r="H4" t="e"><f>VLOOKUP(A4,X:Y,2)</f><v>#N/A</v></c>', xml
+        )
+
+    data = _with_sheet_xml(book.read_bytes(), revised)
+    result = import_workbook(data, name="t.xlsx", mapping=mapping, plan_details=DETAILS)
+    assert result.ok, problems(result)
+    assert result.text is not None
+    assert "due: 2019-05-31\n        original_due: 2019-03-31\n" in result.text
+    data = _with_sheet_xml(data, error)
+    result = import_workbook(data, name="t.xlsx", mapping=mapping, plan_details=DETAILS)
+    assert problems(result) == [
+        "w.xlsx:'WSoA Tracker'!H4: the cell's formula gives an Excel error (#N/A); correct it"
+    ]
+
+
+def test_a_sheet_claiming_every_cell_of_excel_is_read_by_its_filled_cells(tmp_path: Path) -> None:
+    book = write_tracker(tmp_path / "t.xlsx", [action(1)])
+    data = _with_sheet_xml(
+        book.read_bytes(),
+        lambda xml: re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1:XFD1048576"/>', xml),
+    )
+    mapping = load_mapping(MAPPING.read_bytes(), "map.yaml")
+    result = import_workbook(data, name="t.xlsx", mapping=mapping, plan_details=DETAILS)
+    assert result.ok, problems(result)
+
+
+def test_a_section_row_below_the_header_search_is_still_a_section(tmp_path: Path) -> None:
+    """Merged ranges come at the end of a sheet's XML: a heading row merged across
+    the table is recognised wherever it is."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "WSoA Tracker"
+    ws.append(["Testshire SEND Written Statement of Action"])
+    ws.append(HEADINGS)
+    for n in range(1, 40):
+        ws.append(action(n))
+    ws.append(["Priority 2: communication"])
+    last = get_column_letter(len(HEADINGS))
+    ws.merge_cells(f"A{ws.max_row}:{last}{ws.max_row}")
+    ws.append(action(40))
+    ws.append([None, "A note typed in one cell, not merged"])
+    book = tmp_path / "t.xlsx"
+    wb.save(book)
+    mapping = load_mapping(MAPPING.read_bytes(), "map.yaml")
+    result = import_workbook(
+        book.read_bytes(), name="t.xlsx", mapping=mapping, plan_details=DETAILS
+    )
+    notes = [n.line("t.xlsx") for n in result.notes]
+    assert (
+        "t.xlsx:'WSoA Tracker'!A42: note: skipped a section heading row ('Priority 2: "
+        "communication')" in notes
+    )
+    assert [str(p.where) for p in result.problems] == [str(CellRef("WSoA Tracker", 44, 1))]
+
+
+def test_an_entry_missing_a_field_is_reported_not_a_crash(wsoa: Any) -> None:
+    """An entry of the Rescheduled or Updates sheet with a blank or unreadable cell is
+    compared with its copy on the Actions sheet without a crash; a row with a
+    problem of its own draws no second problem from the copy."""
+    wb = _exported(wsoa)
+    moves = wb["Rescheduled"]
+    action_id = moves.cell(row=2, column=1).value
+    moves.cell(row=2, column=5).value = None  # Reason
+    notes = wb["Updates"]
+    noted = notes.cell(row=2, column=1).value
+    notes.cell(row=2, column=4).value = "=1/0"  # a formula never calculated
+    result = import_workbook(_saved(wb), name="w.xlsx")
+    lines = problems(result)
+    assert any(
+        line.startswith("w.xlsx:Updates!D2: the cell holds a formula (=1/0)") for line in lines
+    )
+    assert any(f"[{action_id}]" in line and "reason" in line for line in lines), lines
+    updates_col = get_column_letter(20)
+    row = _row_of(wb["Actions"], noted)
+    assert not any(line.startswith(f"w.xlsx:Actions!{updates_col}{row}:") for line in lines), lines
