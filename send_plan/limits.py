@@ -28,5 +28,5 @@ def limit(name: str, default: int) -> int:
 #: Limits, stated in docs/limits.md. Environment variables override them.
 MAX_FILE_BYTES = limit("SEND_PLAN_MAX_FILE_BYTES", 64 * 1024 * 1024)
 MAX_ALIAS_EXPANSION = limit("SEND_PLAN_MAX_ALIAS_EXPANSION", 10_000)
-#: Rows of a worksheet that Excel import reads; a value further down is refused.
+#: Rows holding something that Excel import reads from one workbook, all sheets together.
 MAX_EXCEL_ROWS = limit("SEND_PLAN_MAX_EXCEL_ROWS", 50_000)

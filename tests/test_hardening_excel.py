@@ -205,42 +205,92 @@ def test_import_stops_at_the_row_limit_naming_the_sheet_and_row(
     code, _, err = run("import", book, *OPTIONS, "-o", out)
     assert code == 2, err
     assert err.splitlines() == [
-        f"send-plan: error: {book}:'WSoA Tracker'!A41: the sheet has more than 40 rows; "
-        "import reads at most 40 rows of a sheet (delete the rows below row 40, or set "
-        "SEND_PLAN_MAX_EXCEL_ROWS)"
+        f"send-plan: error: {book}:'WSoA Tracker'!A41: more than 40 rows to import: import "
+        "reads at most 40 rows of a workbook, counting each row that holds something on the "
+        "sheets it reads and each entry after the first of a cell holding several; split "
+        "the plan, or set SEND_PLAN_MAX_EXCEL_ROWS"
     ]
     assert not out.exists()
 
 
-def test_the_row_limit_names_the_first_filled_cell_past_it(
+def test_the_row_limit_counts_rows_that_hold_something(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(limits, "MAX_EXCEL_ROWS", 40)
+    """Title, header and 29 actions are 31 rows; 20 blank rows do not count; the
+    row after them, with only a RAG, is the 32nd and is named by its one cell."""
     rows = [action(n) for n in range(1, 30)]
     after = [[] for _ in range(20)] + [[None, None, None, None, None, None, None, "Green"]]
-    book = write_tracker(tmp_path / "t.xlsx", rows, after=after)
-    with pytest.raises(UsageError, match=r"^t\.xlsx:'WSoA Tracker'!H52: the sheet has more"):
-        import_workbook(
-            book.read_bytes(),
-            name="t.xlsx",
-            mapping=load_mapping(MAPPING.read_bytes(), "map.yaml"),
-            plan_details=DETAILS,
-        )
+    data = write_tracker(tmp_path / "t.xlsx", rows, after=after).read_bytes()
+    mapping = load_mapping(MAPPING.read_bytes(), "map.yaml")
+    monkeypatch.setattr(limits, "MAX_EXCEL_ROWS", 32)
+    result = import_workbook(data, name="t.xlsx", mapping=mapping, plan_details=DETAILS)
+    assert problems(result) == [
+        "w.xlsx:'WSoA Tracker'!A52: this row has no action ID ('Action Ref')"
+    ]
+    monkeypatch.setattr(limits, "MAX_EXCEL_ROWS", 31)
+    with pytest.raises(UsageError, match=r"^t\.xlsx:'WSoA Tracker'!H52: more than 31 rows"):
+        import_workbook(data, name="t.xlsx", mapping=mapping, plan_details=DETAILS)
 
 
-def test_the_row_limit_holds_on_every_sheet_of_an_export(
+def _rows_counted(data: bytes, monkeypatch: pytest.MonkeyPatch) -> int:
+    """What the row limit counts of a workbook that imports: its rows that hold
+    something, and its cells' entries after the first; checked against the rows."""
+    from send_plan.excel.workbook import Book
+
+    counted: list[int] = []
+    close = Book.close
+
+    def counting(book: Book) -> None:
+        counted.append(sum(book.rows_read.values()) + book.entries)
+        close(book)
+
+    monkeypatch.setattr(Book, "close", counting)
+    assert import_workbook(data, name="w.xlsx").ok
+    monkeypatch.setattr(Book, "close", close)
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    rows = sum(
+        any(v is not None for v in row)
+        for ws in wb.worksheets
+        for row in ws.iter_rows(values_only=True)
+    )
+    assert rows < counted[0] < rows + 20  # a few joint leads and partners
+    return counted[0]
+
+
+def test_the_row_limit_counts_every_sheet_of_an_export(
     wsoa: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     wb = _exported(wsoa)
+    exported = _saved(wb)
+    counted = _rows_counted(exported, monkeypatch)
+    monkeypatch.setattr(limits, "MAX_EXCEL_ROWS", counted)
+    assert import_workbook(exported, name="w.xlsx").ok
     wb["Actions"].cell(row=_row_of(wb["Actions"], "FF1.4"), column=20).value = None  # the copy
-    notes = wb["Updates"]
-    for k in range(60):
-        notes.append(["FF1.4", date(2019, 1, 20), "amber", f"Note {k}"])
-    data = _saved(wb)
-    assert import_workbook(data, name="w.xlsx").ok
-    monkeypatch.setattr(limits, "MAX_EXCEL_ROWS", 50)
-    with pytest.raises(UsageError, match=r"^w\.xlsx:Updates!A51: the sheet has more than 50"):
-        import_workbook(data, name="w.xlsx")
+    wb["Updates"].append(["FF1.4", date(2019, 1, 20), "amber", "One note more"])
+    with pytest.raises(UsageError) as stopped:
+        import_workbook(_saved(wb), name="w.xlsx")
+    message = str(stopped.value)
+    assert re.match(rf"w\.xlsx:Evidence!A\d+: more than {counted:,} rows to import", message)
+    assert "sheets it reads (Plan 11, Partners 5, " in message
+    assert ", Actions 48, Updates 24, " in message  # the row added
+    assert message.endswith(
+        ", then this sheet) and each entry after the first of a cell holding several; "
+        "split the plan, or set SEND_PLAN_MAX_EXCEL_ROWS"
+    )
+
+
+def test_entries_of_a_cell_count_as_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A progress-update cell of many dated entries is many rows of the plan: a few
+    hundred rows of such cells are millions of updates, so they count too."""
+    rows = [action(n) for n in range(1, 4)]
+    rows[1][8] = "\n".join(f"{day:02}/01/2019: call {day}" for day in range(1, 31))
+    data = write_tracker(tmp_path / "t.xlsx", rows).read_bytes()
+    mapping = load_mapping(MAPPING.read_bytes(), "map.yaml")
+    monkeypatch.setattr(limits, "MAX_EXCEL_ROWS", 5 + 29)  # 5 rows, 29 updates after the first
+    assert import_workbook(data, name="t.xlsx", mapping=mapping, plan_details=DETAILS).ok
+    monkeypatch.setattr(limits, "MAX_EXCEL_ROWS", 5 + 28)
+    with pytest.raises(UsageError, match=r"^t\.xlsx:'WSoA Tracker'!I4: more than 33 rows"):
+        import_workbook(data, name="t.xlsx", mapping=mapping, plan_details=DETAILS)
 
 
 def test_rows_past_the_limit_that_hold_only_formatting_are_passed_over(
@@ -276,7 +326,7 @@ def test_the_default_row_limit_is_50000(tmp_path: Path) -> None:
     wb.save(book)
     code, _, err = run("import", book, *OPTIONS)
     assert code == 2
-    assert f"{book}:'WSoA Tracker'!A50001: the sheet has more than 50,000 rows" in err
+    assert f"{book}:'WSoA Tracker'!A50001: more than 50,000 rows to import" in err
 
 
 # --------------------------------------------------------------------------- streaming
@@ -433,3 +483,67 @@ def test_an_entry_missing_a_field_is_reported_not_a_crash(wsoa: Any) -> None:
     updates_col = get_column_letter(20)
     row = _row_of(wb["Actions"], noted)
     assert not any(line.startswith(f"w.xlsx:Actions!{updates_col}{row}:") for line in lines), lines
+
+
+# --------------------------------------------------------------------------- the plan file
+
+
+def _plans_read(data: bytes, **kwargs: Any) -> Any:
+    """The plan data import assembles from a workbook (before it is written)."""
+    from send_plan.excel import assembly
+
+    seen: list[Any] = []
+    real = assembly.assemble
+
+    def keep(*args: Any) -> Any:
+        seen.append(real(*args))
+        return seen[-1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(assembly, "assemble", keep)
+        import_workbook(data, name="w.xlsx", **kwargs)
+    return seen[0]
+
+
+@pytest.mark.parametrize("plan_id", ["wsoa-2018", "send-improvement-plan-2019"])
+def test_the_plan_written_an_action_at_a_time_is_the_plan_written_whole(plan_id: str) -> None:
+    from send_plan.excel.assembly import plan_text
+    from send_plan.yamlout import dump
+
+    plan = require_valid([ROOT / "plans"]).portfolio.require_plan(plan_id)
+    data = _plans_read(export_workbook(plan))
+    assert plan_text(data, "Imported\nby test") == dump(dict(data), "Imported\nby test")
+
+
+def test_a_trackers_plan_written_an_action_at_a_time_is_the_plan_written_whole(
+    tmp_path: Path,
+) -> None:
+    """Long text folds at the same place, however the pieces are cut; an area with
+    no actions and one with an update are written as in the whole."""
+    from send_plan.excel.assembly import plan_text
+    from send_plan.yamlout import dump
+
+    long = " ".join(["Agree the joint commissioning strategy with every partner"] * 6)
+    rows = [action(1, long), action(2, "Line one\nline two"), action(3)]
+    rows[2][8] = "15/01/2019 (amber): " + long
+    book = write_tracker(tmp_path / "t.xlsx", rows)
+    mapping = load_mapping(MAPPING.read_bytes(), "map.yaml")
+    data = _plans_read(book.read_bytes(), mapping=mapping, plan_details=DETAILS)
+    assert plan_text(data, "") == dump(dict(data))
+    data["areas"].append({"id": "A2", "kind": "other", "title": "Nothing yet"})
+    data["areas"].append({"id": "A3", "kind": "other", "actions": data["areas"][0]["actions"]})
+    assert plan_text(data, "") == dump(dict(data))
+
+
+def test_a_date_used_by_several_updates_is_written_out_each_time(tmp_path: Path) -> None:
+    """Progress notes with no date of their own take the mapping's update_date: one
+    date object, which YAML writers turn into &id001 / *id001 unless told not to."""
+    rows = [action(1), action(2)]
+    rows[0][8] = "An undated note"
+    rows[1][8] = "Another undated note"
+    book = write_tracker(tmp_path / "t.xlsx", rows)
+    code, out, err = run("import", book, *OPTIONS)
+    assert code == 0, err
+    assert "&id" not in out
+    assert "*id" not in out
+    assert out.count("- date: 2019-01-15\n") == 2

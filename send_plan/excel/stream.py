@@ -2,10 +2,9 @@
 
 A workbook is opened with openpyxl's read-only mode (``read_only=True,
 data_only=True``), which reads a sheet's XML only as it is iterated, each
-formula's saved result in place of the formula. :func:`read_sheet` drives the
-parser read-only worksheets use (``WorkSheetParser``, whose ``parse_row`` gives
-openpyxl's own values: shared strings, dates by the cell's number format, the
-1904 date system) over the sheet's XML itself rather than through
+formula's saved result in place of the formula. :func:`read_sheet` reads the
+sheet's XML the way read-only worksheets do (the same part of the zip, the same
+XML parser, the values their ``WorkSheetParser`` gives) but not through
 ``iter_rows``, because import needs three things ``iter_rows`` loses:
 
 * merged ranges (read-only worksheets have none), which say which rows of a
@@ -19,6 +18,9 @@ openpyxl's own values: shared strings, dates by the cell's number format, the
   validations and the like as whole trees: a sheet of a few megabytes can make
   that gigabytes.)
 
+It is also several times faster on inline strings (what openpyxl writes, so what
+export writes), which openpyxl reads through its rich-text objects.
+
 Each cell comes with the problem that stops it being read, if any (an Excel
 error, a formula with no saved result, Excel's code for half a character); the
 sheet reader reports it at the cell. openpyxl is imported only when a sheet is
@@ -27,10 +29,9 @@ read.
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Generator, Iterator
+from collections.abc import Container, Generator, Iterator
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from send_plan.excel.cells import surrogate_problem
 
@@ -39,7 +40,12 @@ if TYPE_CHECKING:
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ROW = _MAIN + "row"
+_CELL = _MAIN + "c"
+_VALUE = _MAIN + "v"
 _FORMULA = _MAIN + "f"
+_INLINE = _MAIN + "is"
+_TEXT = _MAIN + "t"
+_RUN = _MAIN + "r"
 _MERGE = _MAIN + "mergeCell"
 
 #: What Excel shows for a formula that failed, when saved as text.
@@ -80,33 +86,15 @@ def read_sheet(ws: object) -> Generator[RowRead | Merge, None, None]:
 
     if not isinstance(ws, ReadOnlyWorksheet):
         return
-
     source = ws._get_source()  # the sheet's part in the workbook's zip, as iter_rows reads it
     try:
-        parser = _parser(ws, source)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # e.g. a date serial out of range: read as #VALUE!
-            yield from _elements(iterparse(source, events=("start", "end")), parser)
+        cells = _Cells(ws)
+        yield from _elements(iterparse(source, events=("start", "end")), cells)
     finally:
         source.close()
 
 
-def _parser(ws: ReadOnlyWorksheet, source: IO[bytes]) -> Any:
-    """The row parser of openpyxl's read-only worksheets, set up as they set it up."""
-    from openpyxl.worksheet._reader import WorkSheetParser
-
-    wb = ws.parent
-    return WorkSheetParser(
-        source,
-        ws._shared_strings,
-        data_only=True,
-        epoch=wb.epoch,
-        date_formats=wb._date_formats,
-        timedelta_formats=wb._timedelta_formats,
-    )
-
-
-def _elements(events: Iterator[tuple[str, Any]], parser: Any) -> Iterator[RowRead | Merge]:
+def _elements(events: Iterator[tuple[str, Any]], cells: _Cells) -> Iterator[RowRead | Merge]:
     """Rows and merged ranges out of the parse events; each element, once read, is
     removed from its parent, so the tree never holds more than the current row."""
     from openpyxl.utils.cell import range_boundaries
@@ -122,11 +110,10 @@ def _elements(events: Iterator[tuple[str, Any]], parser: Any) -> Iterator[RowRea
         tag = element.tag
         if tag == _ROW:
             in_row -= 1
-            yield _row(parser, element)
+            yield cells.row(element)
         elif tag == _MERGE and not in_row:
-            ref = element.get("ref", "")
             try:
-                min_col, min_row, max_col, _ = range_boundaries(ref)
+                min_col, min_row, max_col, _ = range_boundaries(element.get("ref", ""))
             except (ValueError, TypeError):
                 pass  # not a range: nothing merged
             else:
@@ -136,29 +123,103 @@ def _elements(events: Iterator[tuple[str, Any]], parser: Any) -> Iterator[RowRea
             stack[-1].clear()  # drop this element (and its read siblings) from its parent
 
 
-def _row(parser: Any, element: Any) -> RowRead:
-    row, parsed = parser.parse_row(element)
-    cells: list[CellRead] = []
-    for c, cell in zip(element, parsed, strict=True):
-        value = cell["value"]
+class _Cells:
+    """Cell values as openpyxl's read-only worksheets give them with ``data_only``
+    (its ``WorkSheetParser.parse_cell``): shared strings, numbers, dates by the
+    cell's number format in the workbook's date system, booleans, inline text;
+    and, beside each, the problem that stops it being read."""
+
+    def __init__(self, ws: ReadOnlyWorksheet) -> None:
+        from openpyxl.utils.cell import coordinate_to_tuple
+        from openpyxl.utils.datetime import from_excel, from_ISO8601
+
+        self._cell_at, self._from_excel, self._from_iso = (
+            coordinate_to_tuple,
+            from_excel,
+            from_ISO8601,
+        )
+        wb = ws.parent
+        self.strings: list[str] = ws._shared_strings
+        self.dates: Container[int] = wb._date_formats
+        self.durations: Container[int] = wb._timedelta_formats
+        self.epoch = wb.epoch
+        self.row_number = 0
+
+    def row(self, element: Any) -> RowRead:
+        number = element.get("r")
+        self.row_number = _row_number(number) if number else self.row_number + 1
+        col = 0
+        cells: list[CellRead] = []
+        for c in element:
+            if c.tag != _CELL:
+                continue
+            ref = c.get("r")
+            col = self._cell_at(ref)[1] if ref else col + 1
+            value, problem = self.value(c)
+            if value is not None:
+                cells.append((col, value, problem))
+        return RowRead(self.row_number, cells)
+
+    def value(self, c: Any) -> tuple[object, str | None]:
+        kind = c.get("t", "n")
         formula = c.find(_FORMULA)
-        problem = None
-        if cell["data_type"] == "e":
-            problem = _error(value, formula is not None)
-        elif formula is not None and value is None:
+        value: object = None
+        if kind == "inlineStr":
+            value = _inline(c.find(_INLINE))
+        else:
+            text = c.findtext(_VALUE) or None
+            if text is not None:
+                value, kind = self._typed(text, kind, int(c.get("s") or 0))
+        if kind == "e":
+            return value, _error(value, formula is not None)
+        if formula is not None and value is None:
             text = "=" + (formula.text or "")
-            value = text  # not empty: a formula is there
-            problem = (
-                f"the cell holds a formula ({text[:40]}) whose result was never saved: "
-                "open the workbook in Excel and save it, or type the value"
+            return (
+                text,
+                (  # not empty: a formula is there
+                    f"the cell holds a formula ({text[:40]}) whose result was never saved: "
+                    "open the workbook in Excel and save it, or type the value"
+                ),
             )
-        elif formula is not None and isinstance(value, str) and value in EXCEL_ERRORS:
-            problem = _error(value, True)
-        elif isinstance(value, str) and "_x" in value:
-            problem = surrogate_problem(value)
-        if value is not None:
-            cells.append((cell["column"], value, problem))
-    return RowRead(row, cells)
+        if isinstance(value, str):
+            if formula is not None and value in EXCEL_ERRORS:
+                return value, _error(value, True)
+            if "_x" in value:
+                return value, surrogate_problem(value)
+        return value, None
+
+    def _typed(self, text: str, kind: str, style: int) -> tuple[object, str]:
+        if kind == "n":
+            number = float(text) if "." in text or "E" in text or "e" in text else int(text)
+            if style not in self.dates:
+                return number, kind
+            try:
+                return self._from_excel(number, self.epoch, timedelta=style in self.durations), "d"
+            except (OverflowError, ValueError):
+                return "#VALUE!", "e"  # marked as a date, but no date can be that far out
+        if kind == "s":
+            return self.strings[int(text)], kind
+        if kind == "b":
+            return bool(int(text)), kind
+        if kind == "d":
+            return self._from_iso(text), kind
+        return text, kind  # "str" (a formula's text result), "e" (an error)
+
+
+def _row_number(text: str) -> int:
+    number = float(text)
+    if not number.is_integer():
+        raise ValueError(f"{text} is not a valid row number")
+    return int(number)
+
+
+def _inline(element: Any) -> str | None:
+    """An inline string's text: its plain text and that of its formatted runs."""
+    if element is None:
+        return None
+    parts = [element.findtext(_TEXT) or ""]
+    parts += [run.findtext(_TEXT) or "" for run in element.iterfind(_RUN)]
+    return "".join(parts)
 
 
 def _error(value: object, formula: bool) -> str:

@@ -8,8 +8,9 @@ mode: nothing is read until a sheet is. Close it (it is a context manager).
 :class:`Sheet` reads one worksheet as a stream (:mod:`send_plan.excel.stream`),
 in two steps: the first rows alone (:data:`HEADER_SEARCH_ROWS`, where a header
 row is looked for), then, once the caller knows which columns it reads
-(:meth:`Sheet.keep`), the whole sheet, keeping those columns only. Past
-``limits.MAX_EXCEL_ROWS`` rows the sheet is refused. Each value is the one a
+(:meth:`Sheet.keep`), the whole sheet, keeping those columns only. A workbook
+is refused once the sheets read whole have more than ``limits.MAX_EXCEL_ROWS``
+rows that hold something. Each value is the one a
 person sees (a formula's saved result). :func:`find_header` finds the row of
 column headings a table starts under.
 
@@ -49,6 +50,10 @@ class Book:
         self.name = name
         self.wb = _load(data, name)
         self._sheets: dict[str, Sheet] = {}
+        #: Rows holding something, by sheet read whole, and the entries after the first
+        #: of cells holding several: the row limit counts them all.
+        self.rows_read: dict[str, int] = {}
+        self.entries = 0
 
     def __enter__(self) -> Book:
         return self
@@ -62,8 +67,9 @@ class Book:
         self.close()
 
     def close(self) -> None:
-        """Close the zip that read-only mode keeps open."""
+        """Close the zip that read-only mode keeps open, and let go of the cells read."""
         self.wb.close()
+        self._sheets.clear()
 
     def sheet_names(self) -> list[str]:
         return list(self.wb.sheetnames)
@@ -80,6 +86,13 @@ class Book:
     def sheets(self) -> list[Sheet]:
         """The worksheets (not chart sheets), in the workbook's order."""
         return [self._sheet(ws.title) for ws in self.wb.worksheets]
+
+    def count_entries(self, where: CellRef, extra: int) -> None:
+        """Count a cell's entries after its first (its progress updates, measures ...)
+        against the row limit; refuse the workbook at the cell that passes it."""
+        self.entries += extra
+        if sum(self.rows_read.values()) + self.entries > limits.MAX_EXCEL_ROWS:
+            raise too_many(self.name, where, self.rows_read)
 
     def _sheet(self, title: str) -> Sheet:
         if title not in self._sheets:
@@ -161,6 +174,20 @@ def _corrupt(name: str, exc: Exception, sheet: str | None = None) -> UsageError:
     )
 
 
+def too_many(name: str, where: CellRef, counts: Mapping[str, int]) -> UsageError:
+    """The row limit, passed at ``where``; the rows of the sheets read before it (and
+    of its own, when it was read whole first) are given when there were any."""
+    most = limits.MAX_EXCEL_ROWS
+    read = [f"{t} {n:,}" for t, n in counts.items() if n and t != where.sheet]
+    so_far = f" ({', '.join(read)}, then this sheet)" if read else ""
+    return UsageError(
+        f"{name}:{where}: more than {most:,} rows to import: import reads at most "
+        f"{most:,} rows of a workbook, counting each row that holds something on the sheets "
+        f"it reads{so_far} and each entry after the first of a cell holding several; "
+        "split the plan, or set SEND_PLAN_MAX_EXCEL_ROWS"
+    )
+
+
 class Sheet:
     """One worksheet's filled cells: every column of the first rows, and below them
     the columns :meth:`keep` asked for."""
@@ -195,7 +222,9 @@ class Sheet:
         problems: dict[tuple[int, int], str] = {}
         lone: dict[int, tuple[int, object]] = {}
         merged: dict[tuple[int, int], int] = {}
-        max_row = 0
+        max_row = filled_rows = 0
+        others = {t: n for t, n in self.book.rows_read.items() if t != self.title}
+        budget = limits.MAX_EXCEL_ROWS - sum(others.values()) - self.book.entries
         try:
             with closing(read_sheet(self.book.wb[self.title])) as stream:
                 for item in stream:
@@ -209,8 +238,10 @@ class Sheet:
                         break
                     if not item.cells:
                         continue
-                    if r > limits.MAX_EXCEL_ROWS:
-                        raise self._too_long(r, item.cells[0][0])
+                    filled_rows += 1
+                    if cols is not None and filled_rows > budget:
+                        where = CellRef(self.title, r, item.cells[0][0])
+                        raise too_many(self.book.name, where, others)
                     max_row = max(max_row, r)
                     head = r <= HEADER_SEARCH_ROWS
                     filled = [(c, v) for c, v, _ in item.cells if not is_blank(v)]
@@ -229,14 +260,7 @@ class Sheet:
         self._head = True
         if cols is not None:
             self._kept, self._lone, self._merged, self._max_row = cols, lone, merged, max_row
-
-    def _too_long(self, row: int, col: int) -> UsageError:
-        most = limits.MAX_EXCEL_ROWS
-        return UsageError(
-            f"{self.book.name}:{CellRef(self.title, row, col)}: the sheet has more than "
-            f"{most:,} rows; import reads at most {most:,} rows of a sheet (delete the rows "
-            f"below row {most:,}, or set SEND_PLAN_MAX_EXCEL_ROWS)"
-        )
+            self.book.rows_read[self.title] = filled_rows
 
     def _value(self, row: int, col: int) -> object:
         if row <= HEADER_SEARCH_ROWS:
