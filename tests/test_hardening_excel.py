@@ -547,3 +547,53 @@ def test_a_date_used_by_several_updates_is_written_out_each_time(tmp_path: Path)
     assert "&id" not in out
     assert "*id" not in out
     assert out.count("- date: 2019-01-15\n") == 2
+
+
+# --------------------------------------------------------------------------- damaged or hostile
+
+
+def _rows_added(rows: str) -> Any:
+    return lambda xml: xml.replace("</sheetData>", rows + "</sheetData>")
+
+
+def test_a_sheet_without_its_size_is_not_read_twice_nor_kept(tmp_path: Path) -> None:
+    """Excel writes a sheet's size at its top; without it openpyxl's read-only
+    worksheet read the whole sheet as the workbook opened, keeping an element per
+    row (250 MB of empty rows: 3.8 GB)."""
+    book = write_tracker(tmp_path / "t.xlsx", [action(1)])
+    data = _with_sheet_xml(book.read_bytes(), _rows_added("<row/>" * 300_000))
+    assert b"<dimension" not in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    mapping = load_mapping(MAPPING.read_bytes(), "map.yaml")
+    tracemalloc.start()
+    result = import_workbook(data, name="t.xlsx", mapping=mapping, plan_details=DETAILS)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert result.ok, problems(result)
+    assert peak < 8 * 1024 * 1024, f"{peak / 2**20:.1f} MiB"
+
+
+def test_more_rows_or_cells_than_excel_allows_is_a_damaged_workbook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from send_plan.excel import stream
+
+    book = write_tracker(tmp_path / "t.xlsx", [action(1)])
+    mapping = load_mapping(MAPPING.read_bytes(), "map.yaml")
+    monkeypatch.setattr(stream, "EXCEL_ROWS", 100)
+    data = _with_sheet_xml(book.read_bytes(), _rows_added('<row r="3"/>' * 97))  # 100 rows
+    assert import_workbook(data, name="t.xlsx", mapping=mapping, plan_details=DETAILS).ok
+    data = _with_sheet_xml(book.read_bytes(), _rows_added('<row r="3"/>' * 98))
+    with pytest.raises(UsageError) as stopped:
+        import_workbook(data, name="t.xlsx", mapping=mapping, plan_details=DETAILS)
+    assert str(stopped.value) == (
+        "t.xlsx: the workbook is corrupt and cannot be read (sheet 'WSoA Tracker': "
+        "ValueError: more rows than Excel allows (100))"
+    )
+    monkeypatch.setattr(stream, "EXCEL_COLUMNS", 12)
+    data = _with_sheet_xml(
+        book.read_bytes(), _rows_added("<row>" + "<c><v>1</v></c>" * 13 + "</row>")
+    )
+    with pytest.raises(
+        UsageError, match=r"ValueError: a row with more cells than Excel allows \(12\)"
+    ):
+        import_workbook(data, name="t.xlsx", mapping=mapping, plan_details=DETAILS)

@@ -53,6 +53,11 @@ EXCEL_ERRORS = frozenset(
     ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA")
 )
 
+#: The most rows and columns a worksheet can have in Excel: more, and the file was
+#: not written by a spreadsheet program.
+EXCEL_ROWS = 1_048_576
+EXCEL_COLUMNS = 16_384
+
 #: One cell as read: column, value (None when empty), the problem reading it.
 CellRead = tuple[int, object, str | None]
 
@@ -95,23 +100,38 @@ def read_sheet(ws: object) -> Generator[RowRead | Merge, None, None]:
 
 
 def _elements(events: Iterator[tuple[str, Any]], cells: _Cells) -> Iterator[RowRead | Merge]:
-    """Rows and merged ranges out of the parse events; each element, once read, is
-    removed from its parent, so the tree never holds more than the current row."""
+    """Rows and merged ranges out of the parse events. Each element, once read, is
+    removed from its parent (each cell as soon as it is read), so the tree never
+    holds more than one cell; and no sheet may have more rows, or a row more cells,
+    than Excel allows."""
     from openpyxl.utils.cell import range_boundaries
 
     stack: list[Any] = []
-    in_row = 0
+    row_depth = 0  # how deep the open row is (0: none open)
+    rows = 0
     for event, element in events:
         if event == "start":
             stack.append(element)
-            in_row += element.tag == _ROW
+            if element.tag == _ROW and not row_depth:
+                row_depth = len(stack)
+                rows += 1
+                if rows > EXCEL_ROWS:
+                    raise ValueError(f"more rows than Excel allows ({EXCEL_ROWS:,})")
+                cells.start_row(element.get("r"))
             continue
         stack.pop()
-        tag = element.tag
-        if tag == _ROW:
-            in_row -= 1
-            yield cells.row(element)
-        elif tag == _MERGE and not in_row:
+        if row_depth:
+            if len(stack) == row_depth:  # one of the open row's cells
+                if element.tag == _CELL:
+                    cells.cell(element)
+                stack[-1].clear()
+            elif len(stack) < row_depth:  # the row itself
+                row_depth = 0
+                yield cells.end_row()
+                if stack:
+                    stack[-1].clear()
+            continue  # inside a cell: read with the cell
+        if element.tag == _MERGE:
             try:
                 min_col, min_row, max_col, _ = range_boundaries(element.get("ref", ""))
             except (ValueError, TypeError):
@@ -119,7 +139,7 @@ def _elements(events: Iterator[tuple[str, Any]], cells: _Cells) -> Iterator[RowR
             else:
                 if min_col is not None and min_row is not None and max_col is not None:
                     yield Merge(min_row, min_col, max_col - min_col + 1)
-        if not in_row and stack:
+        if stack:
             stack[-1].clear()  # drop this element (and its read siblings) from its parent
 
 
@@ -143,22 +163,25 @@ class _Cells:
         self.dates: Container[int] = wb._date_formats
         self.durations: Container[int] = wb._timedelta_formats
         self.epoch = wb.epoch
-        self.row_number = 0
+        self.row_number = self.col = 0
+        self.cells: list[CellRead] = []
 
-    def row(self, element: Any) -> RowRead:
-        number = element.get("r")
+    def start_row(self, number: str | None) -> None:
         self.row_number = _row_number(number) if number else self.row_number + 1
-        col = 0
-        cells: list[CellRead] = []
-        for c in element:
-            if c.tag != _CELL:
-                continue
-            ref = c.get("r")
-            col = self._cell_at(ref)[1] if ref else col + 1
-            value, problem = self.value(c)
-            if value is not None:
-                cells.append((col, value, problem))
-        return RowRead(self.row_number, cells)
+        self.col = 0
+        self.cells = []
+
+    def cell(self, c: Any) -> None:
+        ref = c.get("r")
+        self.col = self._cell_at(ref)[1] if ref else self.col + 1
+        if self.col > EXCEL_COLUMNS:
+            raise ValueError(f"a row with more cells than Excel allows ({EXCEL_COLUMNS:,})")
+        value, problem = self.value(c)
+        if value is not None:
+            self.cells.append((self.col, value, problem))
+
+    def end_row(self) -> RowRead:
+        return RowRead(self.row_number, self.cells)
 
     def value(self, c: Any) -> tuple[object, str | None]:
         kind = c.get("t", "n")
