@@ -597,3 +597,81 @@ def test_more_rows_or_cells_than_excel_allows_is_a_damaged_workbook(
         UsageError, match=r"ValueError: a row with more cells than Excel allows \(12\)"
     ):
         import_workbook(data, name="t.xlsx", mapping=mapping, plan_details=DETAILS)
+
+
+@pytest.mark.parametrize(
+    ("edit", "problem"),
+    [
+        (
+            lambda xml: xml.replace("<worksheet", '<!DOCTYPE x [<!ENTITY a "aaaa">]><worksheet', 1),
+            "a document type or CDATA section, which no spreadsheet program writes",
+        ),
+        (
+            lambda xml: xml.replace("<t>Head of SEND</t>", "<t><![CDATA[Head of SEND]]></t>", 1),
+            "a document type or CDATA section, which no spreadsheet program writes",
+        ),
+        (
+            lambda xml: xml.replace(
+                "<t>Head of SEND</t>", "<t>" + "a" * (1024 * 1024 + 1) + "</t>", 1
+            ),
+            "a text of more than 1,048,576 bytes, more than a cell holds",
+        ),
+    ],
+    ids=["doctype", "cdata", "long-text"],
+)
+def test_what_no_spreadsheet_program_writes_is_refused_before_it_is_read(
+    tmp_path: Path, edit: Any, problem: str
+) -> None:
+    """Entities expand, CDATA hides text from the scan, and one text of 250 MB held
+    2.4 GB: each is refused before the XML is parsed."""
+    book = write_tracker(tmp_path / "t.xlsx", [action(1)])
+    assert import_workbook(
+        _with_sheet_xml(book.read_bytes(), lambda xml: xml),
+        name="t.xlsx",
+        mapping=load_mapping(MAPPING.read_bytes(), "map.yaml"),
+        plan_details=DETAILS,
+    ).ok
+    damaged = tmp_path / "damaged.xlsx"
+    damaged.write_bytes(_with_sheet_xml(book.read_bytes(), edit))
+    code, _, err = run("import", damaged, *OPTIONS)
+    assert code == 2
+    assert err.splitlines() == [
+        f"send-plan: error: {damaged}: the workbook is corrupt and cannot be read "
+        f"(xl/worksheets/sheet1.xml: {problem})"
+    ]
+
+
+def test_a_text_at_the_very_end_of_a_part_is_measured_too(tmp_path: Path) -> None:
+    book = write_tracker(tmp_path / "t.xlsx", [action(1)])
+    data = _with_sheet_xml(book.read_bytes(), lambda xml: xml + "a" * (1024 * 1024 + 1))
+    with pytest.raises(UsageError, match=r"sheet1\.xml: a text of more than 1,048,576 bytes"):
+        import_workbook(data, name="t.xlsx")
+
+
+def test_shared_strings_larger_than_import_reads_are_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """openpyxl reads every text of a workbook saved by Excel (its shared strings)
+    as the workbook opens, and keeps an element beside each: 250 MB of them took
+    1.5 GB and three and a half minutes."""
+    from send_plan.excel import container
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["a text", "another"])
+    out = io.BytesIO()
+    wb.save(out)
+    parts = {i.filename: zipfile.ZipFile(out).read(i) for i in zipfile.ZipFile(out).infolist()}
+    table = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    table += b"<si><t>a</t></si>" * 100 + b"</sst>"
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as z:
+        for name, body in parts.items():
+            z.writestr(name, body)
+        z.writestr("xl/sharedStrings.xml", table)
+    monkeypatch.setattr(container, "MAX_SHARED_STRINGS", len(table) - 1)
+    with pytest.raises(UsageError) as refused:
+        import_workbook(data.getvalue(), name="w.xlsx")
+    assert str(refused.value) == (
+        "w.xlsx: the workbook is corrupt and cannot be read (xl/sharedStrings.xml: its texts "
+        f"take {len(table):,} bytes, more than the {len(table) - 1:,} import reads)"
+    )

@@ -1,8 +1,7 @@
 """Opening a workbook to read: the container, its sheets and cells, header rows.
 
-:class:`Book` refuses, with a message saying what to do, what is not an .xlsx
-openpyxl can read (an old .xls, a password-protected file, a CSV, a damaged zip,
-one that would unpack too large), and opens the rest in openpyxl's read-only
+:class:`Book` refuses what is not an .xlsx import can read
+(:mod:`send_plan.excel.container`), and opens the rest in openpyxl's read-only
 mode: nothing is read until a sheet is. Close it (it is a context manager).
 
 :class:`Sheet` reads one worksheet as a stream (:mod:`send_plan.excel.stream`),
@@ -23,8 +22,6 @@ from __future__ import annotations
 
 import io
 import warnings
-import zipfile
-import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -34,7 +31,8 @@ from typing import TYPE_CHECKING
 from send_plan import limits
 from send_plan.errors import UsageError
 from send_plan.excel.cells import is_blank, read_text
-from send_plan.excel.layout import COMPUTED_MARK, HEADER_SEARCH_ROWS, MAX_UNPACKED_BYTES
+from send_plan.excel.container import check_container
+from send_plan.excel.layout import COMPUTED_MARK, HEADER_SEARCH_ROWS
 from send_plan.excel.places import BadValue, CellRef, column_letter, sheet_ref
 from send_plan.excel.stream import Merge, read_sheet
 
@@ -98,60 +96,6 @@ class Book:
         if title not in self._sheets:
             self._sheets[title] = Sheet(self, title)
         return self._sheets[title]
-
-
-def check_container(data: bytes, name: str) -> None:
-    """Refuse, with a clear message, what is not an .xlsx workbook openpyxl can read."""
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # an OLE compound file
-        if "EncryptedPackage".encode("utf-16-le") in data:
-            raise UsageError(
-                f"{name}: the workbook is password-protected; open it in Excel, remove the "
-                "password (File > Info > Protect Workbook > Encrypt with Password) and save it"
-            )
-        raise UsageError(
-            f"{name}: this is an old Excel 97-2003 workbook (.xls); open it in Excel and "
-            "save it as an Excel Workbook (.xlsx)"
-        )
-    if not data.startswith(b"PK"):
-        raise UsageError(
-            f"{name}: not an Excel workbook (.xlsx); if it is a CSV or text file, open it "
-            "in Excel and save it as an Excel Workbook (.xlsx)"
-        )
-    names = _zip_names(data, name)
-    if "xl/workbook.xml" not in names:
-        what = "an OpenDocument spreadsheet" if "content.xml" in names else "a zip file"
-        raise UsageError(
-            f"{name}: not an Excel workbook (.xlsx) but {what}; save it from your "
-            "spreadsheet program as an Excel Workbook (.xlsx)"
-        )
-
-
-def _zip_names(data: bytes, name: str) -> set[str]:
-    """The parts of the zip, once it is known to be whole and not too large unpacked."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = set(zf.namelist())
-            unpacked = sum(info.file_size for info in zf.infolist())
-            if unpacked > MAX_UNPACKED_BYTES:
-                raise UsageError(
-                    f"{name}: the workbook unpacks to {unpacked:,} bytes, more than the "
-                    f"{MAX_UNPACKED_BYTES:,} import reads"
-                )
-            damaged = zf.testzip()
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        zlib.error,
-        OSError,
-        ValueError,
-        EOFError,
-    ) as exc:
-        raise UsageError(f"{name}: the workbook is corrupt and cannot be read ({exc})") from None
-    if damaged is not None:
-        raise UsageError(
-            f"{name}: the workbook is corrupt and cannot be read (damaged part {damaged})"
-        )
-    return names
 
 
 def _load(data: bytes, name: str) -> Workbook:
