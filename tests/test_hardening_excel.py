@@ -675,3 +675,37 @@ def test_shared_strings_larger_than_import_reads_are_refused(
         "w.xlsx: the workbook is corrupt and cannot be read (xl/sharedStrings.xml: its texts "
         f"take {len(table):,} bytes, more than the {len(table) - 1:,} import reads)"
     )
+
+
+def test_more_text_than_a_plan_file_holds_is_refused_at_the_cell_that_passes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cells of long text in the columns read: 8,000 cells of 32,000 characters and
+    an emoji are 1 GB in memory, however few the rows."""
+    rows = [action(n, "x" * 100) for n in range(1, 4)]
+    data = write_tracker(tmp_path / "t.xlsx", rows).read_bytes()
+    mapping = load_mapping(MAPPING.read_bytes(), "map.yaml")
+    assert import_workbook(data, name="t.xlsx", mapping=mapping, plan_details=DETAILS).ok
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 400)
+    with pytest.raises(UsageError) as refused:
+        import_workbook(data, name="t.xlsx", mapping=mapping, plan_details=DETAILS)
+    assert str(refused.value) == (
+        "t.xlsx:'WSoA Tracker'!F4: more text to import than a plan file can hold: import "
+        "reads at most 400 characters of text from a workbook (set SEND_PLAN_MAX_FILE_BYTES "
+        "to change)"
+    )
+
+
+def test_text_keeping_its_last_line_breaks_is_written_as_in_the_whole(tmp_path: Path) -> None:
+    """YAML writes text ending in line breaks as ``|+`` and closes a document ending
+    in one with ``...``: a piece ending so cannot be joined to the next."""
+    from send_plan.excel.assembly import plan_text
+    from send_plan.yamlout import dump
+
+    book = write_tracker(tmp_path / "t.xlsx", [action(1)])
+    mapping = load_mapping(MAPPING.read_bytes(), "map.yaml")
+    data = _plans_read(book.read_bytes(), mapping=mapping, plan_details=DETAILS)
+    data["areas"][0]["impact"] = "\n"
+    data["areas"][0]["actions"][0]["title"] = "Ends in two line breaks\n\n"
+    data["areas"].append({"id": "A2", "kind": "other", "impact": "kept\n\n"})
+    assert plan_text(data, "") == dump(dict(data))

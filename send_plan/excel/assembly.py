@@ -115,6 +115,10 @@ def plan_text(plan: PlanData, header: str) -> str:
         if actions:
             pieces.append("    actions:\n")
         pieces += [_cut(dump({"areas": [{"actions": [a]}]}), 2) for a in actions]
+    if any(piece.endswith("\n...\n") for piece in pieces):
+        # A piece ending in text that keeps its last line breaks (``|+``) is closed
+        # with a document end marker; in the whole document the next key closes it.
+        return dump(dict(plan), header)
     if "indicators" in plan:
         pieces.append(dump({"indicators": plan["indicators"]}))
     return "".join(pieces)

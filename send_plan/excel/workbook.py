@@ -52,6 +52,8 @@ class Book:
         #: of cells holding several: the row limit counts them all.
         self.rows_read: dict[str, int] = {}
         self.entries = 0
+        #: Characters of the text kept, by sheet: at most a plan file's worth in all.
+        self.text_read: dict[str, int] = {}
 
     def __enter__(self) -> Book:
         return self
@@ -152,6 +154,19 @@ def too_many(name: str, where: CellRef, counts: Mapping[str, int]) -> UsageError
     )
 
 
+def too_much_text(name: str, where: CellRef) -> UsageError:
+    most = limits.MAX_FILE_BYTES
+    return UsageError(
+        f"{name}:{where}: more text to import than a plan file can hold: import reads at "
+        f"most {most:,} characters of text from a workbook (set SEND_PLAN_MAX_FILE_BYTES "
+        "to change)"
+    )
+
+
+#: Characters of a row's only filled cell kept, for the note on a section heading.
+_SHOWN = 100
+
+
 class Sheet:
     """One worksheet's filled cells: every column of the first rows, and below them
     the columns :meth:`keep` asked for."""
@@ -186,9 +201,12 @@ class Sheet:
         problems: dict[tuple[int, int], str] = {}
         lone: dict[int, tuple[int, object]] = {}
         merged: dict[tuple[int, int], int] = {}
-        max_row = filled_rows = 0
+        max_row = filled_rows = text = 0
         others = {t: n for t, n in self.book.rows_read.items() if t != self.title}
         budget = limits.MAX_EXCEL_ROWS - sum(others.values()) - self.book.entries
+        text_budget = limits.MAX_FILE_BYTES - sum(
+            n for t, n in self.book.text_read.items() if t != self.title
+        )
         try:
             with closing(read_sheet(self.book.wb[self.title])) as stream:
                 for item in stream:
@@ -209,13 +227,18 @@ class Sheet:
                     max_row = max(max_row, r)
                     head = r <= HEADER_SEARCH_ROWS
                     filled = [(c, v) for c, v, _ in item.cells if not is_blank(v)]
-                    if len(filled) == 1:
-                        lone[r] = filled[0]
+                    if len(filled) == 1:  # a section heading, perhaps: its start will do
+                        c, value = filled[0]
+                        lone[r] = (c, value[:_SHOWN] if isinstance(value, str) else value)
                     for c, value, problem in item.cells:
                         if head or (cols is not None and c in cols):
                             rows.setdefault(r, {})[c] = value
                             if problem is not None:
                                 problems[(r, c)] = problem
+                            if isinstance(value, str):
+                                text += len(value)
+                                if text > text_budget:
+                                    raise too_much_text(self.book.name, CellRef(self.title, r, c))
         except UsageError:
             raise
         except Exception as exc:  # openpyxl and the XML parser on a damaged sheet
@@ -225,6 +248,7 @@ class Sheet:
         if cols is not None:
             self._kept, self._lone, self._merged, self._max_row = cols, lone, merged, max_row
             self.book.rows_read[self.title] = filled_rows
+        self.book.text_read[self.title] = text
 
     def _value(self, row: int, col: int) -> object:
         if row <= HEADER_SEARCH_ROWS:
