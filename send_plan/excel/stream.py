@@ -29,6 +29,7 @@ read.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container, Generator, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -79,9 +80,12 @@ class Merge:
     width: int
 
 
-def read_sheet(ws: object) -> Generator[RowRead | Merge, None, None]:
-    """The sheet's rows in the order stored, then its merged ranges (nothing for a
-    chart sheet).
+def read_sheet(
+    ws: object, merged_rows: Container[int] = ()
+) -> Generator[RowRead | Merge, None, None]:
+    """The sheet's rows in the order stored, then the merged ranges that start on
+    one of ``merged_rows`` (which the caller may fill as the rows come); nothing
+    for a chart sheet.
 
     openpyxl's exceptions on a damaged sheet pass through; the caller reports
     them. Close the iterator (``contextlib.closing``) when stopping early.
@@ -94,18 +98,18 @@ def read_sheet(ws: object) -> Generator[RowRead | Merge, None, None]:
     source = ws._get_source()  # the sheet's part in the workbook's zip, as iter_rows reads it
     try:
         cells = _Cells(ws)
-        yield from _elements(iterparse(source, events=("start", "end")), cells)
+        yield from _elements(iterparse(source, events=("start", "end")), cells, merged_rows)
     finally:
         source.close()
 
 
-def _elements(events: Iterator[tuple[str, Any]], cells: _Cells) -> Iterator[RowRead | Merge]:
+def _elements(
+    events: Iterator[tuple[str, Any]], cells: _Cells, merged_rows: Container[int]
+) -> Iterator[RowRead | Merge]:
     """Rows and merged ranges out of the parse events. Each element, once read, is
     removed from its parent (each cell as soon as it is read), so the tree never
     holds more than one cell; and no sheet may have more rows, or a row more cells,
     than Excel allows."""
-    from openpyxl.utils.cell import range_boundaries
-
     stack: list[Any] = []
     row_depth = 0  # how deep the open row is (0: none open)
     rows = 0
@@ -132,13 +136,9 @@ def _elements(events: Iterator[tuple[str, Any]], cells: _Cells) -> Iterator[RowR
                     stack[-1].clear()
             continue  # inside a cell: read with the cell
         if element.tag == _MERGE:
-            try:
-                min_col, min_row, max_col, _ = range_boundaries(element.get("ref", ""))
-            except (ValueError, TypeError):
-                pass  # not a range: nothing merged
-            else:
-                if min_col is not None and min_row is not None and max_col is not None:
-                    yield Merge(min_row, min_col, max_col - min_col + 1)
+            merge = _merge(element.get("ref", ""), merged_rows)
+            if merge is not None:
+                yield merge
         if stack:
             stack[-1].clear()  # drop this element (and its read siblings) from its parent
 
@@ -227,6 +227,23 @@ class _Cells:
         if kind == "d":
             return self._from_iso(text), kind
         return text, kind  # "str" (a formula's text result), "e" (an error)
+
+
+_RANGE = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+):\$?([A-Za-z]{1,3})\$?\d+")
+
+
+def _merge(ref: str, rows: Container[int]) -> Merge | None:
+    """A merged range (``A5:K5``) that starts on one of ``rows`` and spans columns.
+
+    A sheet may list millions of merged ranges: those on other rows are passed
+    over on the row number alone."""
+    from openpyxl.utils.cell import column_index_from_string
+
+    m = _RANGE.fullmatch(ref)
+    if m is None or int(m.group(2)) not in rows:
+        return None  # not a range (nothing merged), or not on a row wanted
+    first, last = column_index_from_string(m.group(1)), column_index_from_string(m.group(3))
+    return Merge(int(m.group(2)), first, last - first + 1) if last > first else None
 
 
 def _row_number(text: str) -> int:

@@ -208,11 +208,10 @@ class Sheet:
             n for t, n in self.book.text_read.items() if t != self.title
         )
         try:
-            with closing(read_sheet(self.book.wb[self.title])) as stream:
+            with closing(read_sheet(self.book.wb[self.title], lone)) as stream:
                 for item in stream:
-                    if isinstance(item, Merge):
-                        only = lone.get(item.row)
-                        if item.width > 1 and only is not None and only[0] == item.col:
+                    if isinstance(item, Merge):  # one starting on a row of one filled cell
+                        if lone[item.row][0] == item.col:
                             merged[(item.row, item.col)] = item.width
                         continue
                     r = item.row
