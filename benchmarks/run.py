@@ -2,7 +2,7 @@
 
     python benchmarks/run.py            # all cases (a few minutes on 2 cores)
     python benchmarks/run.py --quick    # fewer repeats, for a smoke test
-    python benchmarks/run.py --only indicators --no-write   # one group of cases
+    python benchmarks/run.py --only indicators   # one group of cases (indicators, site, excel)
     python benchmarks/run.py --only excel   # import of 200,000- and 49,000-row workbooks
 
 Each case times a command and the floor its issue names, alternating them, and
@@ -14,6 +14,7 @@ description of the machine.
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import platform
 import resource
@@ -218,6 +219,42 @@ def indicator_cases(work: Path, repeat: int) -> list[Row]:
     ]
 
 
+def site_cases(work: Path, repeat: int, big_file: Path | None = None) -> list[Row]:
+    """The progress site: on the example plans against status on them (without
+    git history, the stricter floor), and on the 10,000-action plan (it must
+    finish, in under 1 GB)."""
+    if big_file is None:
+        big = work / "big"
+        write_portfolio(big, plans=1, actions=10_000)
+        big_file = next(big.glob("*.yaml"))
+    examples = ROOT / "plans"
+    rows = [
+        pair(
+            "site, example plans <= 3x status",
+            [*SEND_PLAN, "site", str(examples), "--as-of", "2019-11-19", "-o",
+             str(work / "site"), "--force"],
+            [*SEND_PLAN, "status", str(examples), "--as-of", "2019-11-19", "--no-history"],
+            3.0,
+            repeat,
+            "status",
+        )
+    ]  # fmt: skip
+    site_big = [*SEND_PLAN, "site", str(big_file), "--as-of", "2020-06-01", "-o",
+                str(work / "site-big"), "--force"]  # fmt: skip
+    t = best(site_big, max(1, repeat // 2))
+    kb = peak_memory_kb(site_big)
+    rows.append(
+        Row(
+            "site, 10,000-action plan, peak memory < 1 GB",
+            f"{t.seconds:.2f} s, peak {kb / 1024:.0f} MB",
+            "-",
+            kb / 1024 / 1024,
+            1.0,
+        )
+    )
+    return rows
+
+
 def cases(work: Path, repeat: int, history_commits: int) -> list[Row]:
     rows: list[Row] = []
     big = work / "big"
@@ -277,34 +314,7 @@ def cases(work: Path, repeat: int, history_commits: int) -> list[Row]:
         )
     )
 
-    # The progress site: on the example plans against status on them, and on the
-    # 10,000-action plan (it must finish, in under 1 GB).
-    examples = ROOT / "plans"
-    rows.append(
-        pair(
-            "site, example plans <= 3x status",
-            [*SEND_PLAN, "site", str(examples), "--as-of", "2019-11-19", "-o",
-             str(work / "site"), "--force"],
-            [*SEND_PLAN, "status", str(examples), "--as-of", "2019-11-19", "--no-history"],
-            3.0,
-            repeat,
-            "status",
-        )
-    )  # fmt: skip
-    site_big = [*SEND_PLAN, "site", str(big_file), "--as-of", "2020-06-01", "-o",
-                str(work / "site-big"), "--force"]  # fmt: skip
-    t = best(site_big, max(1, repeat // 2))
-    kb = peak_memory_kb(site_big)
-    rows.append(
-        Row(
-            "site, 10,000-action plan, peak memory < 1 GB",
-            f"{t.seconds:.2f} s, peak {kb / 1024:.0f} MB",
-            "-",
-            kb / 1024 / 1024,
-            1.0,
-        )
-    )
-
+    rows += site_cases(work, repeat, big_file)
     rows += indicator_cases(work, repeat)
     rows += excel_cases(work, sizes=(200_000,))
 
@@ -421,6 +431,16 @@ def cases(work: Path, repeat: int, history_commits: int) -> list[Row]:
     )
     rows.append(
         pair(
+            "send-plan validate plans <= 2x import yaml, pydantic, typer",
+            [*SEND_PLAN, "validate", str(ROOT / "plans")],
+            [PY, "-c", "import yaml, pydantic, typer"],
+            2.0,
+            repeat * 3,
+            "import yaml, pydantic, typer",
+        )
+    )
+    rows.append(
+        pair(
             "validate, one-action plan vs import yaml, pydantic",
             [*SEND_PLAN, "validate", str(one)],
             [PY, "-c", "import yaml, pydantic"],
@@ -477,14 +497,21 @@ def main() -> None:
     )
     parser.add_argument(
         "--only",
-        choices=["indicators", "excel"],
+        choices=["indicators", "site", "excel"],
         help="run one group of cases only, printing it (docs/performance.md is left as it is)",
     )
     args = parser.parse_args()
     repeat = 2 if args.quick else 5
+    # Time what an installed user runs: pip byte-compiles a wheel's modules when it
+    # installs them, but an editable install under PYTHONDONTWRITEBYTECODE would
+    # compile every module of send_plan again on every start (the floors' packages,
+    # in site-packages, are already compiled).
+    compileall.compile_dir(ROOT / "send_plan", quiet=1)
     with tempfile.TemporaryDirectory() as tmp:
         if args.only == "indicators":
             rows = indicator_cases(Path(tmp), repeat)
+        elif args.only == "site":
+            rows = site_cases(Path(tmp), repeat)
         elif args.only == "excel":
             rows = excel_cases(Path(tmp))
         else:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from send_plan.controls import one_line
 from send_plan.errors import SendPlanError, UsageError
 from send_plan.findings import Finding
 from send_plan.model import PLAN_ID_PATTERN, Action, Plan
@@ -71,8 +72,18 @@ def carry_forward(
         raise UsageError(f"plan id '{new_id}' is already used in the portfolio; choose another")
     info = source.plan
     if start is None:
+        if info.end is not None and info.end == date.max:
+            raise UsageError(
+                f"{source.id} ends on {info.end}, the last date there is, so its successor "
+                "cannot start the day after; give the new plan's dates with --start and --end"
+            )
         start = info.end + timedelta(days=1) if info.end is not None else today
     if end is None and info.end is not None:
+        if (info.end - info.start).days > (date.max - start).days:
+            raise UsageError(
+                f"a successor starting on {start} and as long as {source.id} would end after "
+                "9999-12-31, the last date there is; give its end with --end"
+            )
         end = start + (info.end - info.start)
     if end is not None and end < start:
         raise UsageError(f"the new plan would end ({end}) before it starts ({start})")
@@ -125,7 +136,7 @@ def carry_forward(
         "areas": areas,
     }
     header = (
-        f"Draft successor to {source.id} ({source_file.name}),\n"
+        f"Draft successor to {source.id} ({one_line(source_file.name)}),\n"
         f"written by send-plan carry-forward on {today.isoformat()}.\n"
         f"It carries the {len(carried)} open action(s) of {source.id} that no plan carried yet;\n"
         "each keeps its lead, partner, due date and record of deadline changes,\n"

@@ -17,8 +17,8 @@ from email import policy
 from email.errors import HeaderParseError
 from pathlib import Path
 
-from send_plan.errors import PathError, UsageError
-from send_plan.limits import MAX_FILE_BYTES
+from send_plan.errors import UsageError
+from send_plan.files import read_input
 from send_plan.loader import load_text
 
 _LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
@@ -89,17 +89,7 @@ def load_contacts(raw: bytes, name: str) -> dict[str, str]:
 
 def read_contacts(path: Path) -> dict[str, str]:
     """Read and check the contacts file at ``path``."""
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise PathError(f"{path}: too large for a contacts file")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise PathError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise PathError(f"{path}: is a folder; give the contacts file") from None
-    except OSError as exc:
-        raise PathError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return load_contacts(raw, path.as_posix())
+    return load_contacts(read_input(path, "the contacts file"), path.as_posix())
 
 
 def refuse_inside_plans(contacts: Path, plan_paths: Sequence[Path]) -> None:

@@ -2,7 +2,7 @@
 
 A board summary with a chart spends much of its time importing matplotlib; when
 the arguments ask for one, a worker process starts on that import at once, in
-parallel with everything else (see render/chart.ChartWorker).
+parallel with everything else (see render/worker.py).
 """
 
 from __future__ import annotations
@@ -11,9 +11,12 @@ import sys
 
 
 def _wants_chart(argv: list[str]) -> bool:
-    """Whether the command line asks for a report with a chart (a quick look at
-    the arguments; the report command decides again once they are parsed)."""
-    if "report" not in argv:
+    """Whether the command line asks for a report with a chart (a quick look at the
+    arguments; the report command decides again once they are parsed, and an unused
+    worker is closed on the way out)."""
+    if any(a in ("-h", "--help", "--version") for a in argv):
+        return False
+    if next((a for a in argv if not a.startswith("-")), None) != "report":
         return False
     from send_plan.render.reports import REPORT_BY_NAME, needs_chart
 
@@ -27,9 +30,9 @@ def _wants_chart(argv: list[str]) -> bool:
 
 def main() -> None:
     if _wants_chart(sys.argv[1:]):
-        from send_plan.render import chart
+        from send_plan.render import worker
 
-        chart.start_early()
+        worker.start_early()
     from send_plan.cli import main as cli_main
 
     cli_main()

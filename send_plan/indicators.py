@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from itertools import pairwise
 from typing import Any
 
 from send_plan.model import Indicator, Plan, Value
 from send_plan.vocab import Direction, Polarity, Rag
-from send_plan.words import add_months
+from send_plan.words import add_days, add_months
 
 #: Data is late once this many days have passed after the next figure was due.
 LATE_GRACE_DAYS = 31
@@ -152,8 +152,10 @@ def is_late(indicator: Indicator, latest: Value | None, as_of: date, plan_start:
         since = indicator.baseline.date
     else:
         since = plan_start
-    due = add_months(since, indicator.frequency.months) + timedelta(days=LATE_GRACE_DAYS)
-    return as_of > due
+    period_end = add_months(since, indicator.frequency.months)
+    if period_end is None:  # the next figure is due after the end of the calendar
+        return False
+    return as_of > add_days(period_end, LATE_GRACE_DAYS)
 
 
 def indicator_status(plan: Plan, indicator: Indicator, as_of: date) -> IndicatorStatus:

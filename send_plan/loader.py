@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from send_plan.controls import FORBIDDEN
 from send_plan.findings import Finding
 from send_plan.limits import MAX_ALIAS_EXPANSION, MAX_FILE_BYTES
 
@@ -201,15 +202,8 @@ class LoadedFile:
 # --------------------------------------------------------------------------- text -> data
 
 
-#: Characters no plan text may hold: C0 and C1 controls (but tab, line feed and
-#: carriage return), DEL, the Unicode line and paragraph separators (YAML counts
-#: them, and NEL, as line breaks, so every later line number would shift),
-#: bidirectional overrides and isolates (they reorder text as displayed:
-#: "Trojan Source"), and the noncharacters U+FFFE/U+FFFF. Each is a finding at
-#: its place; it is then read as a space, so later positions stay right.
-FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]"
-)
+#: Characters no plan text may hold (see :mod:`send_plan.controls`). Each is a
+#: finding at its place; it is then read as a space, so later positions stay right.
 _CHAR_NAMES = {
     0x1B: "ESCAPE",
     0x7F: "DELETE",
@@ -224,6 +218,11 @@ _CHAR_NAMES = {
 MAX_CHARACTER_FINDINGS = 20
 
 
+def _label(char: str) -> str:
+    code = ord(char)
+    return f"U+{code:04X}" + (f" {_CHAR_NAMES[code]}" if code in _CHAR_NAMES else "")
+
+
 def forbidden_characters(name: str, text: str) -> tuple[str, list[Finding]]:
     """``text`` with every forbidden character read as a space, and a finding for each."""
     if FORBIDDEN.search(text) is None:
@@ -235,19 +234,61 @@ def forbidden_characters(name: str, text: str) -> tuple[str, list[Finding]]:
         offset = match.start()
         line = text.count("\n", 0, offset) + 1
         column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        code = ord(match.group())
-        label = f"U+{code:04X}" + (f" {_CHAR_NAMES[code]}" if code in _CHAR_NAMES else "")
         findings.append(
             Finding(
                 name,
                 line,
                 column,
                 "E009",
-                f"the text holds an invisible control character ({label}); remove it: "
-                "it can hide or forge text in terminals, spreadsheets and web pages",
+                f"the text holds an invisible control character ({_label(match.group())}); "
+                "remove it: it can hide or forge text in terminals, spreadsheets and web pages",
             )
         )
     return FORBIDDEN.sub(" ", text), findings
+
+
+#: The escapes of double-quoted YAML that can write a forbidden character (NUL,
+#: BEL, BS, VT, FF, ESC, NEL, LS, PS, and by number); only a file holding one of
+#: these (anywhere, even where it is plain text) has its text walked for them.
+_ESCAPE = re.compile(r"\\[0abvfeNLPxuU]")
+
+
+def escaped_characters(name: str, root: Node, room: int) -> list[Finding]:
+    """The same for characters written as escapes in double-quoted text (``"\\e[2J"``,
+    ``"\\x9b"``, ``"\\u202e"``), which the file's own text does not hold: a finding
+    at the quoted text (at most ``room`` of them), and each read as a space in the
+    node itself, so that nothing later sees it. A carriage return (``"\\r\\n"``, as
+    text from a spreadsheet has) stays: it is a line break, as in the file itself."""
+    findings: list[Finding] = []
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            if node.style == '"' and (found := FORBIDDEN.search(node.value)) is not None:
+                if len(findings) < room:
+                    mark = node.start_mark
+                    findings.append(
+                        Finding(
+                            name,
+                            mark.line + 1,
+                            mark.column + 1,
+                            "E009",
+                            "the quoted text holds an invisible control character "
+                            f"({_label(found.group())}), written as an escape; remove it: "
+                            "it can hide or forge text in terminals, spreadsheets and web pages",
+                        )
+                    )
+                node.value = FORBIDDEN.sub(" ", node.value)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        else:
+            stack.extend(part for pair in node.value for part in pair)
+    findings.sort(key=lambda f: (f.line, f.column))
+    return findings
 
 
 class _Abort(Exception):
@@ -306,6 +347,9 @@ def load_text(name: str, raw: bytes, size_on_disk: int | None = None) -> LoadedF
             Finding(name, 1, 1, "E007", "the file nests deeper than plan files can")
         )
         return loaded
+    if root is not None and "\\" in text and _ESCAPE.search(text) is not None:
+        room = MAX_CHARACTER_FINDINGS - len(character_findings)
+        loaded.findings.extend(escaped_characters(name, root, room))
     if root is None:
         loaded.findings.append(
             Finding(name, 1, 1, "E006", "the file is empty: a plan file holds one plan mapping")

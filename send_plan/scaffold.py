@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from send_plan import __version__
-from send_plan.errors import PathError
+from send_plan.errors import PathError, RefusedOverwrite
 from send_plan.files import write_atomic
 
 PROJECT_URL = "https://github.com/send-plan/send-plan"
@@ -202,13 +203,17 @@ def init(folder: Path) -> list[Outcome]:
     outcomes = []
     for relative, text in files.items():
         path = folder / relative
-        if path.exists():
+        if os.path.lexists(path):  # a file, a link (even one leading nowhere), anything
             outcomes.append(Outcome(path, False))
             continue
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise PathError(f"{path.parent}: cannot create: {exc.strerror or exc}") from None
-        write_atomic(path, text.encode("utf-8"))
+        try:
+            write_atomic(path, text.encode("utf-8"))
+        except RefusedOverwrite:  # created by someone else meanwhile: theirs is kept
+            outcomes.append(Outcome(path, False))
+            continue
         outcomes.append(Outcome(path, True))
     return outcomes

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from send_plan.errors import PlanNotFound, UsageError
@@ -20,7 +20,7 @@ from send_plan.model import Action, Area, Indicator, Plan, Review, Update, joine
 from send_plan.portfolio import Portfolio
 from send_plan.revisions import Slip
 from send_plan.vocab import RAG_KEYS, ActionStatus, PlanKind, PlanStatus, Position, State
-from send_plan.words import add_months, iso, listed
+from send_plan.words import add_days, add_months, iso, listed
 
 DEFAULT_WINDOW_DAYS = 28
 REVISIT_MONTHS = 18
@@ -321,9 +321,9 @@ def next_meeting(plan: Plan, as_of: date) -> date | None:
 def horizon(plan: Plan, as_of: date, window: int | None = None) -> date:
     """The last day an open action counts as due soon."""
     if window is not None:
-        return as_of + timedelta(days=window)
+        return add_days(as_of, window)
     meeting = next_meeting(plan, as_of)
-    return meeting if meeting is not None else as_of + timedelta(days=DEFAULT_WINDOW_DAYS)
+    return meeting if meeting is not None else add_days(as_of, DEFAULT_WINDOW_DAYS)
 
 
 def revisit_expected_by(plan: Plan) -> date | None:
@@ -365,7 +365,7 @@ def stale_since(plan: Plan, as_of: date) -> date:
     """B: the plan's latest board meeting strictly before ``as_of``, else 28 days
     before it. An open action needs an update dated in (B, as_of]."""
     earlier = [m for m in plan.plan.board_meetings if m < as_of]
-    return earlier[-1] if earlier else as_of - timedelta(days=DEFAULT_WINDOW_DAYS)
+    return earlier[-1] if earlier else add_days(as_of, -DEFAULT_WINDOW_DAYS)
 
 
 def latest_update(action: Action, as_of: date) -> Update | None:

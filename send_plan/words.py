@@ -6,7 +6,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 #: Month names and their usual abbreviations, lower case -> month number.
 MONTHS = {
@@ -54,11 +54,24 @@ def uk_date(text: str) -> date | None:
         return None
 
 
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later (the month's last day when that day does not exist)."""
+def add_months(day: date, months: int) -> date | None:
+    """The same day ``months`` later (the month's last day when that day does not
+    exist); None when that is outside the calendar (after 9999-12-31 or before
+    0001-01-01), so that a plan dated at the end of time gets no date, not an error."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if not date.min.year <= year <= date.max.year:
+        return None
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def add_days(day: date, days: int) -> date:
+    """``day`` moved by ``days``, held at the ends of the calendar (0001-01-01 and
+    9999-12-31): a horizon or a margin that would pass them stops there."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
 
 
 def iso(value: date | None) -> str | None:

@@ -6,11 +6,14 @@ computed offline by the ``holidays`` package (imported only here).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
+
+from send_plan.errors import UsageError
 
 NOTICE_WORKING_DAYS = 10
 LETTER_WORKING_DAYS = 33
@@ -34,18 +37,25 @@ def is_working_day(day: date) -> bool:
 
 
 def working_days_after(day: date) -> Iterator[date]:
-    """The working days after ``day``, in order."""
-    while True:
+    """The working days after ``day``, in order, up to the end of the calendar
+    (9999-12-31)."""
+    while day < date.max:
         day += timedelta(days=1)
         if is_working_day(day):
             yield day
 
 
 def nth_working_day_after(day: date, n: int) -> date:
+    """The ``n``-th working day after ``day``; a usage error when it would fall
+    after 9999-12-31, the last date there is."""
     days = working_days_after(day)
-    for _ in range(n - 1):
-        next(days)
-    return next(days)
+    found = next(itertools.islice(days, n - 1, None), None)
+    if found is None:
+        raise UsageError(
+            f"{n} working days after {day.isoformat()} is after 9999-12-31, "
+            "the last date send-plan can count to"
+        )
+    return found
 
 
 @dataclass(frozen=True)
@@ -78,14 +88,19 @@ def revisit(notified: date, onsite_days: int = 4) -> Revisit:
     """
     if onsite_days not in ONSITE_DAYS:
         raise ValueError("a revisit lasts 2 to 4 days on site")
-    start = nth_working_day_after(notified, NOTICE_WORKING_DAYS)
-    end = start if onsite_days == 1 else nth_working_day_after(start, onsite_days - 1)
-    letter = nth_working_day_after(end, LETTER_WORKING_DAYS)
+    try:
+        start = nth_working_day_after(notified, NOTICE_WORKING_DAYS)
+        end = start if onsite_days == 1 else nth_working_day_after(start, onsite_days - 1)
+        letter = nth_working_day_after(end, LETTER_WORKING_DAYS)
+    except UsageError:
+        raise UsageError(
+            f"the revisit timetable from a notice on {notified.isoformat()} would end after "
+            "9999-12-31, the last date send-plan can count to"
+        ) from None
     skipped = []
-    day = notified + timedelta(days=1)
-    while day <= letter:
+    for offset in range(1, (letter - notified).days + 1):
+        day = notified + timedelta(days=offset)
         name = bank_holiday(day)
         if name is not None and day.weekday() < 5:
             skipped.append((day, name))
-        day += timedelta(days=1)
     return Revisit(notified, start, end, letter, tuple(skipped), onsite_days)

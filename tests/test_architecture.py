@@ -118,3 +118,61 @@ def test_the_render_layer_never_reaches_back() -> None:
 def test_core_modules_never_import_the_command_line() -> None:
     outside = {m for m in importers_of("send_plan.cli") if not m.startswith("send_plan.cli")}
     assert outside <= {"send_plan.entry"}
+
+
+def test_every_command_is_in_the_table_with_its_help_and_examples() -> None:
+    """``COMMANDS`` names a function with a docstring ending in examples for every
+    command, and every command module holds at least one of them."""
+    import importlib
+    import inspect
+
+    from send_plan.cli.app import COMMANDS, help_and_examples
+
+    for name, (module, function) in COMMANDS.items():
+        callback = getattr(importlib.import_module(f"send_plan.cli.{module}"), function)
+        text, examples = help_and_examples(inspect.getdoc(callback) or "")
+        assert text, name
+        assert examples, name
+        assert all(line.startswith(f"send-plan {name}") or "&&" in line for line in examples)
+    helpers = {"__init__", "app", "common", "streams"}
+    modules = {p.stem for p in (PACKAGE / "cli").glob("*.py")} - helpers
+    assert modules == {module for module, _ in COMMANDS.values()}
+
+
+def test_examples_continue_on_lines_indented_further() -> None:
+    from send_plan.cli.app import help_and_examples
+
+    doc = "Do it.\n\nMore.\n\nExamples:\n  send-plan x --a\n    --b\n  send-plan x\n"
+    assert help_and_examples(doc) == ("Do it.\n\nMore.", ["send-plan x --a --b", "send-plan x"])
+
+
+_LOADED_COMMAND_MODULES = (
+    "import sys\n"
+    "from typer.testing import CliRunner\n"
+    "from send_plan.cli.app import app\n"
+    "result = CliRunner().invoke(app, sys.argv[1:])\n"
+    "assert result.exit_code == 0, result.output\n"
+    "print(' '.join(sorted(m for m in sys.modules if m.startswith('send_plan.cli.'))))\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("argv", "modules"),
+    [
+        (["--version"], "send_plan.cli.app send_plan.cli.common"),
+        (
+            ["validate", str(PACKAGE.parent / "plans")],
+            "send_plan.cli.app send_plan.cli.common send_plan.cli.validate",
+        ),
+    ],
+)
+def test_a_command_imports_only_its_own_module(argv: list[str], modules: str) -> None:
+    """Start-up: the command line builds only the command that runs (click's lazy
+    group), so ``--version`` and ``validate`` pay for no other command's imports."""
+    out = subprocess.run(
+        [sys.executable, "-c", _LOADED_COMMAND_MODULES, *argv],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert out.strip() == modules

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
-from send_plan.cli import excel as cli_excel
 from send_plan.errors import UsageError
 from send_plan.excel import (
     ACTION_COLUMNS,
@@ -50,18 +49,11 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def app() -> Iterator[typer.Typer]:
-    """The command line with export and import, registered here only if cli.py does not
-    register them yet, and removed again afterwards so other test modules see the
-    app as cli.py builds it."""
+def app() -> typer.Typer:
+    """The command line, export and import among its commands."""
     from send_plan.cli import app
 
-    before = len(app.registered_commands)
-    names = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
-    if "export" not in names:
-        cli_excel.register(app)
-    yield app
-    del app.registered_commands[before:]
+    return app
 
 
 @pytest.fixture(scope="module")

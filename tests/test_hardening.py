@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import shutil
 import socket
 import time
 import tracemalloc
@@ -138,15 +141,37 @@ def test_no_command_opens_a_network_connection(
 
 
 LINES = WSOA.splitlines(keepends=True)
+#: What hostile text is made of: control characters (ESC, C1, DEL, NUL, a bare
+#: CR), bidirectional controls, Unicode line breaks, what Rich, Markdown, HTML,
+#: matplotlib and spreadsheets read as syntax, YAML's escapes, and non-ASCII.
+HOSTILE = (
+    "\x1b", "\x1b[2J", "\x9b", "\x85", "\x7f", "\x00", "\x07", "\r", "\n", "\t",
+    "\u202e", "\u2066", "\u2028", "\ufeff", "[", "]", "[/Draft]", "[link=http://e]",
+    "$", "$x$", "<", "<script>", "|", "#", "- ", "1. ", "```", "=", "\\e", "\\x9b", '"',
+    "é", "ü", "字", "😀",
+)  # fmt: skip
+hostile_text = st.lists(st.one_of(st.sampled_from(HOSTILE), st.text(max_size=3)), max_size=8).map(
+    "".join
+)
+#: File names: anything a file system takes (no '/' or NUL), controls included.
+hostile_names = (
+    st.lists(st.one_of(st.sampled_from(HOSTILE), st.text(min_size=1, max_size=3)), max_size=6)
+    .map(lambda parts: "".join(parts).replace("/", "_").replace("\x00", "_"))
+    .map(lambda stem: (stem or "plan")[:60] + ".yaml")
+)
 
 
 @st.composite
 def mutated_plans(draw: st.DrawFn) -> str:
-    """The example plan with a few lines deleted, duplicated, cut or scrambled."""
+    """The example plan with a few lines deleted, duplicated, cut or scrambled, or
+    hostile text spliced into a line (so that the file often still reads, and the
+    text reaches every output)."""
     lines = list(LINES)
     for _ in range(draw(st.integers(1, 4))):
         i = draw(st.integers(0, len(lines) - 1))
-        action = draw(st.sampled_from(["delete", "duplicate", "cut", "replace", "indent"]))
+        action = draw(
+            st.sampled_from(["delete", "duplicate", "cut", "replace", "indent", "splice"])
+        )
         if action == "delete":
             del lines[i]
         elif action == "duplicate":
@@ -154,26 +179,46 @@ def mutated_plans(draw: st.DrawFn) -> str:
         elif action == "cut":
             lines[i] = lines[i][: draw(st.integers(0, len(lines[i])))] + "\n"
         elif action == "replace":
-            lines[i] = draw(st.text(max_size=40)) + "\n"
+            lines[i] = draw(hostile_text) + "\n"
+        elif action == "splice":
+            at = draw(st.integers(0, len(lines[i].rstrip("\n"))))
+            lines[i] = lines[i][:at] + draw(hostile_text) + lines[i][at:]
         else:
             lines[i] = "  " + lines[i]
     return "".join(lines)
 
 
+#: What must never reach a terminal raw (tab and line feed are text).
+RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(text=mutated_plans())
-def test_every_command_survives_a_damaged_plan(tmp_path: Path, text: str) -> None:
-    folder = tmp_path / "fuzz"
-    folder.mkdir(exist_ok=True)
-    (folder / "plan.yaml").write_text(text, encoding="utf-8")
+@given(text=mutated_plans(), name=hostile_names)
+def test_every_command_survives_a_damaged_plan(tmp_path: Path, text: str, name: str) -> None:
+    folder = tmp_path / "fuzz é"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    (folder / name).write_text(text, encoding="utf-8", errors="surrogatepass")
+    code, out, _ = invoke("validate", str(folder), "--format", "json")
+    assert code in (0, 1, 2)
+    findings = len(json.loads(out)["findings"]) if out else None
     for args in (
-        ["validate", str(folder), "--format", "json"],
-        ["status", str(folder), "--as-of", "2019-01-01", "-f", "json"],
+        ["validate", str(folder)],
+        ["validate", str(folder), "--format", "github"],
+        ["status", str(folder), "--as-of", "2019-01-01", "--no-history"],
+        ["status", str(folder), "--as-of", "2019-01-01", "--no-history", "-f", "markdown"],
+        ["status", str(folder), "--as-of", "2019-01-01", "--no-history", "-f", "json"],
         ["report", "appendix-b", str(folder), "-f", "md"],
         ["carry-forward", "wsoa-2018", "--to", "next", str(folder)],
     ):
-        code, _, err = invoke(*args)
+        code, out, err = invoke(*args)
         assert code in (0, 1, 2), (args, code)
         assert "Traceback" not in err
+        assert "internal error" not in err
+        if "json" not in args:
+            assert RAW_CONTROL.search(out + err) is None, (args, out + err)
+        if args[:2] == ["validate", str(folder)] and findings is not None:
+            expected = findings + (1 if len(args) == 2 else 0)  # text ends with a summary
+            assert len(out.splitlines()) == expected, (args, out)

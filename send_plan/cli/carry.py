@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from send_plan import words
-from send_plan.cli.common import (
-    Paths,
-    echo,
-    examples,
-    handles_errors,
-    parse_date,
-    plan_paths,
-    say,
-    today,
-)
+from send_plan.cli.common import Force, Output, Paths, echo, parse_date, plan_paths, say, today
 from send_plan.vocab import PlanKind
 
 
@@ -50,19 +40,23 @@ def carry_forward(
             "starts (recorded under 'rescheduled').",
         ),
     ] = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
-    ] = None,
-    force: Annotated[bool, typer.Option(help="Replace an existing output file.")] = False,
+    output: Output = None,
+    force: Force = False,
 ) -> None:
-    """Write a draft successor plan holding every open action not yet carried forward."""
+    """Write a draft successor plan holding every open action not yet carried forward.
+
+    Examples:
+      send-plan carry-forward wsoa-2018 --to send-improvement-plan-2019
+      send-plan carry-forward wsoa-2018 --to app-2020 --kind accelerated-progress-plan --start
+        2020-06-01 --end 2021-05-31 -o plans/app-2020.yaml
+    """
     start_day = parse_date(start, "--start")
     end_day = parse_date(end, "--end")
     due_day = parse_date(due, "--due")
     from send_plan.files import refuse_existing
 
     if output is not None:
-        refuse_existing(output, force=force)
+        refuse_existing(output, force=force, reading=plan_paths(paths))
     from send_plan.carry import blocking_findings
     from send_plan.carry import carry_forward as build
     from send_plan.errors import PlansInvalid
@@ -92,7 +86,7 @@ def carry_forward(
     else:
         from send_plan.files import write_atomic
 
-        write_atomic(output, successor.text.encode(), force=force)
+        write_atomic(output, successor.text.encode(), force=force, reading=plan_paths(paths))
         say(f"wrote {output}: {len(successor.carried)} action(s) carried from {plan_id}")
     if successor.past_due:
         listed = words.listed(successor.past_due, 8)
@@ -109,14 +103,3 @@ def carry_forward(
     source = result.portfolio.plan(plan_id)
     if source is not None and source.plan.successor != to:
         say(f"next: set 'successor: {to}' in {plan_id}'s plan block when you close it")
-
-
-def register(app: typer.Typer) -> None:
-    app.command(
-        name="carry-forward",
-        epilog=examples(
-            "send-plan carry-forward wsoa-2018 --to send-improvement-plan-2019",
-            "send-plan carry-forward wsoa-2018 --to app-2020 --kind accelerated-progress-plan "
-            "--start 2020-06-01 --end 2021-05-31 -o plans/app-2020.yaml",
-        ),
-    )(handles_errors(carry_forward))

@@ -10,11 +10,10 @@ import typer
 from send_plan.cli import common
 from send_plan.cli.common import (
     AsOf,
+    OnlyPlan,
     Paths,
     echo,
-    examples,
     format_option,
-    handles_errors,
     parse_date,
     plan_paths,
     say,
@@ -27,10 +26,15 @@ if TYPE_CHECKING:
 ChaseFormat = Annotated[Format, format_option()]
 
 
+ReplaceOutput = Annotated[
+    bool, typer.Option(help="Replace an existing output file, or a folder that is not empty.")
+]
+
+
 def chase(
     paths: Paths = None,
     as_of: AsOf = None,
-    plan: Annotated[str | None, typer.Option(help="Only this plan (its id).")] = None,
+    plan: OnlyPlan = None,
     lead: Annotated[
         str | None, typer.Option(help="Only leads whose post contains this text (any case).")
     ] = None,
@@ -57,11 +61,16 @@ def chase(
             "messages into (required).",
         ),
     ] = None,
-    force: Annotated[
-        bool, typer.Option(help="Replace an existing output file, or a folder that is not empty.")
-    ] = False,
+    force: ReplaceOutput = False,
 ) -> None:
-    """Each lead's list before the board: actions to update, indicators late or red."""
+    """Each lead's list before the board: actions to update, indicators late or red.
+
+    Examples:
+      send-plan chase --as-of 2019-11-01
+      send-plan chase --plan send-improvement-plan-2019 --format json > chase.json
+      send-plan chase --as-of 2020-01-06 --contacts ../contacts.yaml --from
+        send.analyst@example.gov.uk --format eml -o chase-2020-01
+    """
     day = parse_date(as_of, "--as-of") or common.today()
     from send_plan.contacts import parse_address, read_contacts, refuse_inside_plans
     from send_plan.errors import UsageError
@@ -79,8 +88,10 @@ def chase(
     if contacts is not None:
         refuse_inside_plans(contacts, paths_read)
         known = read_contacts(contacts)
+    reading = [*paths_read, *([contacts] if contacts is not None else [])]
     if output is not None:
-        (refuse_folder if format is Format.eml else refuse_existing)(output, force=force)
+        refuse = refuse_folder if format is Format.eml else refuse_existing
+        refuse(output, force=force, reading=reading)
 
     from send_plan.chase import chase as compute
     from send_plan.validation import require_valid
@@ -90,7 +101,7 @@ def chase(
     _warn(report, known, eml=format is Format.eml)
     if format is Format.eml:
         assert output is not None
-        _write_messages(report, output, sender=sender, force=force)
+        _write_messages(report, output, sender=sender, force=force, reading=reading)
         return
     from send_plan.formats.chase import FORMATS
 
@@ -100,16 +111,18 @@ def chase(
         return
     from send_plan.files import write_atomic
 
-    write_atomic(output, text.encode(), force=force)
+    write_atomic(output, text.encode(), force=force, reading=reading)
     say(f"wrote {output}: {len(report.leads)} lead(s) to chase")
 
 
-def _write_messages(report: Chase, folder: Path, *, sender: str | None, force: bool) -> None:
+def _write_messages(
+    report: Chase, folder: Path, *, sender: str | None, force: bool, reading: list[Path]
+) -> None:
     from send_plan.files import write_folder_atomic
     from send_plan.formats.eml import messages
 
     files = messages(report, written=common.now(), sender=sender)
-    write_folder_atomic(folder, files, force=force)
+    write_folder_atomic(folder, files, force=force, reading=reading)
     if not files:
         say(f"nothing to chase as of {report.as_of}: {folder}/ holds no messages")
         return
@@ -149,14 +162,3 @@ def _written_otherwise(post: str, known: dict[str, str]) -> str | None:
         return " ".join(text.split()).casefold()
 
     return next((key for key in known if folded(key) == folded(post)), None)
-
-
-def register(app: typer.Typer) -> None:
-    app.command(
-        epilog=examples(
-            "send-plan chase --as-of 2019-11-01",
-            "send-plan chase --plan send-improvement-plan-2019 --format json > chase.json",
-            "send-plan chase --as-of 2020-01-06 --contacts ../contacts.yaml "
-            "--from send.analyst@example.gov.uk --format eml -o chase-2020-01",
-        )
-    )(handles_errors(chase))

@@ -16,6 +16,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from send_plan.controls import one_line, visible
 from send_plan.errors import PlanNotFound, PlansInvalid, SendPlanError
 
 
@@ -30,19 +31,29 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def echo(text: str) -> None:
-    """Output for the user or a script: standard output."""
+    """Output for the user or a script: standard output, as the format wrote it
+    (each text format shows control characters as escapes itself, with
+    :mod:`send_plan.controls`; JSON stays exact)."""
     sys.stdout.write(text)
     sys.stdout.flush()
 
 
 def say(text: str) -> None:
-    """A message about the run (not its output): standard error, unless --quiet."""
+    """A message about the run (not its output): standard error, unless --quiet.
+    A control character in it (a file name's) is shown as an escape."""
     if not settings.quiet:
-        sys.stderr.write(text.rstrip("\n") + "\n")
+        sys.stderr.write(visible(text.rstrip("\n")) + "\n")
+
+
+def problem(line: str) -> None:
+    """One problem found (a finding, a cell of a workbook): one line on standard
+    error, even with --quiet."""
+    sys.stderr.write(one_line(line) + "\n")
 
 
 def fail(text: str) -> None:
-    sys.stderr.write(f"send-plan: error: {text}\n")
+    """The error that ends the command: one line on standard error."""
+    problem(f"send-plan: error: {text}")
 
 
 def handles_errors(func: F) -> F:
@@ -56,7 +67,7 @@ def handles_errors(func: F) -> F:
             from send_plan.formats.validate import finding_line, summary_line
 
             for finding in exc.findings:
-                sys.stderr.write(finding_line(finding) + "\n")
+                problem(finding_line(finding))
             fail(f"{summary_line(exc)}; fix the errors before reporting on these plans")
             raise typer.Exit(exc.exit_code) from None
         except PlanNotFound as exc:
@@ -145,17 +156,13 @@ Output = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
 ]
 Force = Annotated[bool, typer.Option(help="Replace an existing output file.")]
+OnlyPlan = Annotated[str | None, typer.Option(help="Only this plan (its id).")]
 
 
 def format_option() -> Any:
     """The ``--format`` option; its type is the command's ``Format`` enum from
     :mod:`send_plan.formats`, whose members are the names of its registry."""
     return typer.Option("--format", "-f", help="Output format.")
-
-
-def examples(*lines: str) -> str:
-    """A command's epilog: its examples, one per paragraph (as --help shows them)."""
-    return "Examples:\n\n" + "\n\n".join(f"  {line}" for line in lines)
 
 
 def exit_with(code: int) -> None:

@@ -6,22 +6,12 @@ when one of these commands runs.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from send_plan.cli.common import (
-    Paths,
-    echo,
-    fail,
-    handles_errors,
-    parse_date,
-    plan_paths,
-    say,
-    today,
-)
+from send_plan.cli.common import Paths, echo, fail, parse_date, plan_paths, problem, say, today
 from send_plan.errors import EXIT_INVALID, PathError
 from send_plan.vocab import PlanKind
 
@@ -47,13 +37,19 @@ def export(
     as_of: ComputedAsOf = None,
     force: Annotated[bool, typer.Option(help="Replace an existing workbook.")] = False,
 ) -> None:
-    """Write a plan as an Excel workbook colleagues can use at once."""
+    """Write a plan as an Excel workbook colleagues can use at once.
+
+    Examples:
+      send-plan export wsoa-2018 -o wsoa-2018.xlsx
+      send-plan export send-improvement-plan-2019 --as-of 2019-11-01 -o board.xlsx
+      send-plan export wsoa-2018 plans/ -o wsoa-2018.xlsx --force
+    """
     day = parse_date(as_of, "--as-of")
     if output.suffix.lower() != ".xlsx":
         raise typer.BadParameter("give a file name ending .xlsx", param_hint="--output")
     from send_plan.files import refuse_existing
 
-    refuse_existing(output, force=force)
+    refuse_existing(output, force=force, reading=plan_paths(paths))
     from send_plan.excel import export_workbook
     from send_plan.files import write_atomic
     from send_plan.validation import require_valid
@@ -61,37 +57,44 @@ def export(
     result = require_valid(plan_paths(paths))
     plan = result.portfolio.require_plan(plan_id)
     data = export_workbook(plan, as_of=day, portfolio=result.portfolio)
-    write_atomic(output, data, force=force)
+    write_atomic(output, data, force=force, reading=plan_paths(paths))
     actions = sum(len(area.actions) for area in plan.areas)
     computed = f"; state as of {day.isoformat()} in the computed columns" if day else ""
     say(f"wrote {output}: {plan_id}, {len(plan.areas)} area(s), {actions} action(s){computed}")
 
 
+Workbook = Annotated[
+    Path,
+    typer.Argument(
+        metavar="FILE.xlsx",
+        help="A workbook written by send-plan export, or a tracker (with --columns).",
+    ),
+]
+
+Sheet = Annotated[
+    str | None,
+    typer.Option(
+        metavar="NAME",
+        help="The sheet of actions [default: 'Actions', else the first sheet with the "
+        "mapped headings].",
+        show_default=False,
+    ),
+]
+
+Columns = Annotated[
+    Path | None,
+    typer.Option(
+        metavar="MAP.yaml",
+        help="How to read a tracker: plan field -> column heading, extra status and "
+        "RAG spellings (see docs/excel.md).",
+    ),
+]
+
+
 def import_(
-    workbook: Annotated[
-        Path,
-        typer.Argument(
-            metavar="FILE.xlsx",
-            help="A workbook written by send-plan export, or a tracker (with --columns).",
-        ),
-    ],
-    sheet: Annotated[
-        str | None,
-        typer.Option(
-            metavar="NAME",
-            help="The sheet of actions [default: 'Actions', else the first sheet with the "
-            "mapped headings].",
-            show_default=False,
-        ),
-    ] = None,
-    columns: Annotated[
-        Path | None,
-        typer.Option(
-            metavar="MAP.yaml",
-            help="How to read a tracker: plan field -> column heading, extra status and "
-            "RAG spellings (see docs/excel.md).",
-        ),
-    ] = None,
+    workbook: Workbook,
+    sheet: Sheet = None,
+    columns: Columns = None,
     plan_id: Annotated[
         str | None, typer.Option("--plan-id", metavar="ID", help="The plan's id.")
     ] = None,
@@ -114,7 +117,14 @@ def import_(
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing plan file.")] = False,
 ) -> None:
-    """Read a workbook (from export, or a tracker with --columns) into a plan file."""
+    """Read a workbook (from export, or a tracker with --columns) into a plan file.
+
+    Examples:
+      send-plan import wsoa-2018.xlsx -o plans/wsoa-2018.yaml --force
+      send-plan import tracker.xlsx --columns docs/examples/tracker-columns.yaml --plan-id
+        wsoa-2018 --local-area Lancashire --kind written-statement-of-action --start 2018-04-25
+        --end 2019-01-31 -o plans/wsoa-2018.yaml
+    """
     details: dict[str, Any] = {
         "id": plan_id,
         "title": title,
@@ -130,7 +140,7 @@ def import_(
             raise typer.BadParameter(
                 "give a file name ending .yaml or .yml (plan files)", param_hint="--output"
             )
-        refuse_existing(output, force=force)
+        refuse_existing(output, force=force, reading=_inputs(workbook, columns))
     from send_plan.excel import import_workbook, load_mapping
 
     name = str(workbook)
@@ -150,8 +160,8 @@ def import_(
     for note in result.notes:
         say(note.line(name))
     if result.text is None:
-        for problem in result.problems:
-            sys.stderr.write(problem.line(name) + "\n")
+        for found in result.problems:
+            problem(found.line(name))
         count = len(result.problems)
         fail(f"{name}: {count} problem{'s' if count != 1 else ''} found; nothing written")
         raise typer.Exit(EXIT_INVALID)
@@ -160,11 +170,18 @@ def import_(
         return
     from send_plan.files import write_atomic
 
-    write_atomic(output, result.text.encode("utf-8"), force=force)
+    write_atomic(
+        output, result.text.encode("utf-8"), force=force, reading=_inputs(workbook, columns)
+    )
     say(
         f"wrote {output}: {result.plan_id}, {result.areas} area(s), "
         f"{result.actions} action(s) from {name}"
     )
+
+
+def _inputs(workbook: Path, columns: Path | None) -> list[Path]:
+    """The files import reads, which its output must never replace."""
+    return [workbook] if columns is None else [workbook, columns]
 
 
 def _read(path: Path) -> bytes:
@@ -176,22 +193,3 @@ def _read(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise PathError(f"{path}: cannot read: {exc.strerror or exc}") from None
-
-
-def register(app: typer.Typer) -> None:
-    """Add ``export`` and ``import`` to the command line."""
-    app.command(
-        name="export",
-        epilog="Examples:\n\n"
-        "  send-plan export wsoa-2018 -o wsoa-2018.xlsx\n\n"
-        "  send-plan export send-improvement-plan-2019 --as-of 2019-11-01 -o board.xlsx\n\n"
-        "  send-plan export wsoa-2018 plans/ -o wsoa-2018.xlsx --force",
-    )(handles_errors(export))
-    app.command(
-        name="import",
-        epilog="Examples:\n\n"
-        "  send-plan import wsoa-2018.xlsx -o plans/wsoa-2018.yaml --force\n\n"
-        "  send-plan import tracker.xlsx --columns docs/examples/tracker-columns.yaml "
-        "--plan-id wsoa-2018 --local-area Lancashire --kind written-statement-of-action "
-        "--start 2018-04-25 --end 2019-01-31 -o plans/wsoa-2018.yaml",
-    )(handles_errors(import_))

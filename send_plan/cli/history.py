@@ -8,16 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from send_plan.cli.common import (
-    Paths,
-    echo,
-    examples,
-    format_option,
-    handles_errors,
-    plan_paths,
-    say,
-    settings,
-)
+from send_plan.cli.common import Paths, echo, format_option, plan_paths, say, settings
 from send_plan.formats.changes import FORMATS as CHANGES_FORMATS
 from send_plan.formats.changes import Format as ChangesFormat
 from send_plan.formats.history import FORMATS as HISTORY_FORMATS
@@ -37,7 +28,12 @@ def changes(
     paths: Paths = None,
     format: Annotated[ChangesFormat, format_option()] = ChangesFormat.table,
 ) -> None:
-    """What changed in the plans between two git revisions."""
+    """What changed in the plans between two git revisions.
+
+    Examples:
+      send-plan changes --since 2019-01-15
+      send-plan changes --since v1.0 --until HEAD --format json
+    """
     from send_plan.formats.terminal import print_changes
     from send_plan.git.changes import changes_between
 
@@ -51,7 +47,12 @@ def history(
     paths: Paths = None,
     format: Annotated[HistoryFormat, format_option()] = HistoryFormat.table,
 ) -> None:
-    """The life of one action in git: every change to its status, RAG, deadline or lead."""
+    """The life of one action in git: every change to its status, RAG, deadline or lead.
+
+    Examples:
+      send-plan history wsoa-2018/SW6.2
+      send-plan history send-improvement-plan-2019/P3.2 --format json
+    """
     from send_plan.formats.terminal import print_history
     from send_plan.git.timeline import action_history
 
@@ -79,18 +80,3 @@ def git_slips(paths: list[Path]) -> dict[tuple[str, str], Slip] | None:
         return slips(paths)
     except GitError:
         return None
-
-
-def register(app: typer.Typer) -> None:
-    app.command(
-        epilog=examples(
-            "send-plan changes --since 2019-01-15",
-            "send-plan changes --since v1.0 --until HEAD --format json",
-        )
-    )(handles_errors(changes))
-    app.command(
-        epilog=examples(
-            "send-plan history wsoa-2018/SW6.2",
-            "send-plan history send-improvement-plan-2019/P3.2 --format json",
-        )
-    )(handles_errors(history))

@@ -8,16 +8,7 @@ from typing import Annotated
 
 import typer
 
-from send_plan.cli.common import (
-    Force,
-    Output,
-    echo,
-    examples,
-    format_option,
-    handles_errors,
-    parse_date,
-    say,
-)
+from send_plan.cli.common import Force, Output, echo, format_option, parse_date, say
 from send_plan.formats.revisit import FORMATS, Format
 
 
@@ -34,7 +25,13 @@ def init(
         ),
     ] = False,
 ) -> None:
-    """Start a plan repository: an example plan, pre-commit, a CI workflow, a README."""
+    """Start a plan repository: an example plan, pre-commit, a CI workflow, a README.
+
+    Examples:
+      send-plan init
+      send-plan init my-area-plans && cd my-area-plans && send-plan validate
+      send-plan init --demo demo && cd demo && send-plan changes --since 2019-09-17
+    """
     if demo:
         from send_plan.demo import build, report
 
@@ -53,7 +50,12 @@ def revisit(
     onsite_days: Annotated[int, typer.Option(min=2, max=4, help="Days on site (2 to 4).")] = 4,
     format: Annotated[Format, format_option()] = Format.text,
 ) -> None:
-    """When a revisit will be on site and its letter due, in England's working days."""
+    """When a revisit will be on site and its letter due, in England's working days.
+
+    Examples:
+      send-plan revisit --notified 2020-02-24 --onsite-days 4
+      send-plan revisit --notified 2020-02-24 --format json
+    """
     day = parse_date(notified, "--notified")
     assert day is not None  # the option is required
     from send_plan.workdays import revisit as timetable
@@ -62,7 +64,12 @@ def revisit(
 
 
 def schema(output: Output = None, force: Force = False) -> None:
-    """Print the JSON Schema of the plan format, for editors and other tools."""
+    """Print the JSON Schema of the plan format, for editors and other tools.
+
+    Examples:
+      send-plan schema > plan.schema.json
+      send-plan schema -o plans/plan.schema.json --force
+    """
     import json
 
     from send_plan.model import json_schema
@@ -75,25 +82,3 @@ def schema(output: Output = None, force: Force = False) -> None:
 
     write_atomic(output, text.encode(), force=force)
     say(f"wrote {output}")
-
-
-def register(app: typer.Typer) -> None:
-    app.command(
-        epilog=examples(
-            "send-plan init",
-            "send-plan init my-area-plans && cd my-area-plans && send-plan validate",
-            "send-plan init --demo demo && cd demo && send-plan changes --since 2019-09-17",
-        )
-    )(handles_errors(init))
-    app.command(
-        epilog=examples(
-            "send-plan revisit --notified 2020-02-24 --onsite-days 4",
-            "send-plan revisit --notified 2020-02-24 --format json",
-        )
-    )(handles_errors(revisit))
-    app.command(
-        epilog=examples(
-            "send-plan schema > plan.schema.json",
-            "send-plan schema -o plans/plan.schema.json --force",
-        )
-    )(handles_errors(schema))

@@ -7,16 +7,11 @@ from typing import Annotated
 
 import typer
 
-from send_plan.cli.common import (
-    AsOf,
-    Paths,
-    examples,
-    handles_errors,
-    parse_date,
-    plan_paths,
-    say,
-    today,
-)
+from send_plan.cli.common import AsOf, Paths, parse_date, plan_paths, say, today
+
+ReplaceFolder = Annotated[
+    bool, typer.Option(help="Replace the folder's contents when it is not empty.")
+]
 
 
 def site(
@@ -41,34 +36,26 @@ def site(
             "is used instead of the built-in one of the same name.",
         ),
     ] = None,
-    force: Annotated[
-        bool, typer.Option(help="Replace the folder's contents when it is not empty.")
-    ] = False,
+    force: ReplaceFolder = False,
 ) -> None:
-    """Build the progress site for the local offer: static, accessible pages."""
+    """Build the progress site for the local offer: static, accessible pages.
+
+    Examples:
+      send-plan site --as-of 2019-11-19 -o _site
+      send-plan site plans --as-of 2019-11-19 -o _site --force
+      send-plan site --templates my-site-templates -o _site
+    """
     day = parse_date(as_of, "--as-of") or today()
     from send_plan.site.output import check_target, write_folder
 
     given = plan_paths(paths)
-    check_target(output, force=force, keep=given)  # refuse before any work
-    from send_plan.site.painter import Painter
+    keep = [*given, *([templates] if templates is not None else [])]
+    check_target(output, force=force, keep=keep)  # refuse before any work
+    from send_plan.site.pages import build_site
+    from send_plan.validation import require_valid
 
-    with Painter() as painter:  # imports matplotlib in a second process meanwhile
-        from send_plan.site.pages import build_site
-        from send_plan.validation import require_valid
-
-        result = require_valid(given)
-        files = build_site(result.portfolio, day, templates=templates, painter=painter)
-    write_folder(output, files, force=force, keep=given)
+    result = require_valid(given)
+    files = build_site(result.portfolio, day, templates=templates)
+    write_folder(output, files, force=force, keep=keep)
     pages = sum(1 for name in files if name.endswith(".html"))
     say(f"wrote {pages} pages and {len(files) - pages} other files to {output}")
-
-
-def register(app: typer.Typer) -> None:
-    app.command(
-        epilog=examples(
-            "send-plan site --as-of 2019-11-19 -o _site",
-            "send-plan site plans --as-of 2019-11-19 -o _site --force",
-            "send-plan site --templates my-site-templates -o _site",
-        )
-    )(handles_errors(site))

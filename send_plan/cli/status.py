@@ -6,18 +6,8 @@ from typing import Annotated
 
 import typer
 
-from send_plan.cli.common import (
-    AsOf,
-    Paths,
-    echo,
-    examples,
-    format_option,
-    handles_errors,
-    parse_date,
-    plan_paths,
-    settings,
-    today,
-)
+from send_plan.cli import common
+from send_plan.cli.common import AsOf, OnlyPlan, Paths, echo, format_option, parse_date, plan_paths
 from send_plan.cli.history import git_slips
 from send_plan.formats.status import FORMATS, Format
 from send_plan.vocab import State
@@ -28,7 +18,7 @@ StatusFormat = Annotated[Format, format_option()]
 def status(
     paths: Paths = None,
     as_of: AsOf = None,
-    plan: Annotated[str | None, typer.Option(help="Only this plan (its id).")] = None,
+    plan: OnlyPlan = None,
     area: Annotated[
         str | None,
         typer.Option(help="Only this area (its id), and the indicators that evidence it."),
@@ -72,8 +62,15 @@ def status(
         typer.Option("--no-history", help="Do not read git history for slip figures (faster)."),
     ] = False,
 ) -> None:
-    """What is overdue, due before the next board, not started or carried forward."""
-    day = parse_date(as_of, "--as-of") or today()
+    """What is overdue, due before the next board, not started or carried forward.
+
+    Examples:
+      send-plan status --as-of 2019-11-01
+      send-plan status --plan send-improvement-plan-2019 --state overdue --state due-soon
+      send-plan status --lead 'designated clinical officer' --format csv > mine.csv
+      send-plan status --format csv --indicators > indicators.csv
+    """
+    day = parse_date(as_of, "--as-of") or common.today()
     from send_plan.tracking import Filters
     from send_plan.tracking import status as compute
     from send_plan.validation import require_valid
@@ -89,18 +86,7 @@ def status(
         from send_plan.formats.terminal import console, print_status
 
         print_status(
-            report, console(color=settings.color), listed=bool(states), indicators=indicators
+            report, console(color=common.settings.color), listed=bool(states), indicators=indicators
         )
         return
     echo(FORMATS[format](report, listed=bool(states), indicators=indicators))
-
-
-def register(app: typer.Typer) -> None:
-    app.command(
-        epilog=examples(
-            "send-plan status --as-of 2019-11-01",
-            "send-plan status --plan send-improvement-plan-2019 --state overdue --state due-soon",
-            "send-plan status --lead 'designated clinical officer' --format csv > mine.csv",
-            "send-plan status --format csv --indicators > indicators.csv",
-        )
-    )(handles_errors(status))

@@ -6,17 +6,7 @@ from typing import Annotated
 
 import typer
 
-from send_plan.cli.common import (
-    Paths,
-    echo,
-    examples,
-    exit_with,
-    format_option,
-    handles_errors,
-    plan_paths,
-    say,
-    settings,
-)
+from send_plan.cli.common import Paths, echo, exit_with, format_option, plan_paths, say, settings
 from send_plan.formats.validate import FORMATS, Format
 
 ValidateFormat = Annotated[Format, format_option()]
@@ -35,7 +25,14 @@ def validate(
         ),
     ] = None,
 ) -> None:
-    """Check plan files against the format and every rule; exit 1 on errors."""
+    """Check plan files against the format and every rule; exit 1 on errors.
+
+    Examples:
+      send-plan validate
+      send-plan validate plans/wsoa-2018.yaml --format json
+      send-plan validate --format github --strict
+      send-plan validate --base origin/main --format github
+    """
     from send_plan.formats.validate import summary_line
     from send_plan.validation import check
 
@@ -51,14 +48,3 @@ def validate(
     if format != "text":
         say(summary_line(result))
     exit_with(0 if result.success(strict=strict) else 1)
-
-
-def register(app: typer.Typer) -> None:
-    app.command(
-        epilog=examples(
-            "send-plan validate",
-            "send-plan validate plans/wsoa-2018.yaml --format json",
-            "send-plan validate --format github --strict",
-            "send-plan validate --base origin/main --format github",
-        )
-    )(handles_errors(validate))

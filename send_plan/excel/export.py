@@ -18,9 +18,9 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from send_plan.errors import UsageError
+from send_plan.errors import PathError, UsageError
 from send_plan.excel.cells import action_copies, entries_text, escape
 from send_plan.excel.data import ActionData, OneOrMore, PlanData, PlanInfo, get_field
 from send_plan.excel.indicators import INDICATOR_CHOICES, indicator_rows
@@ -261,9 +261,32 @@ def export_workbook(
     _export_plan(sheets[PLAN], data["plan"])
     _export_lists(sheets, data)
 
+    return _save(wb)
+
+
+def _save(wb: Any) -> bytes:
+    """The workbook's bytes. openpyxl writes each sheet to a temporary file first,
+    so a full disk or a file-size limit fails here: a :class:`PathError`."""
+    from lxml.etree import SerialisationError
+
     out = io.BytesIO()
-    wb.save(out)
+    try:
+        wb.save(out)
+    except (OSError, SerialisationError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else _io_reason(str(exc))
+        raise PathError(
+            f"cannot build the workbook: {reason or exc} (it is first written to temporary files)"
+        ) from None
     return out.getvalue()
+
+
+def _io_reason(message: str) -> str:
+    """lxml names an input/output error by its errno: ``IO_EFBIG``, ``IO_ENOSPC``."""
+    import errno
+    import os
+
+    number = getattr(errno, message.removeprefix("IO_"), None)
+    return os.strerror(number) if isinstance(number, int) else message
 
 
 def _entries(value: OneOrMore | None, what: str, heading: str) -> str | None:

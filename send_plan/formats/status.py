@@ -7,10 +7,11 @@ using Rich.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from send_plan.controls import visible
 from send_plan.formats.markdown import cell, row
 from send_plan.vocab import State
 from send_plan.words import figure
@@ -76,25 +77,35 @@ def format_json(status: Status, *, listed: bool = False, indicators: bool = Fals
 
 
 def format_csv(status: Status, *, listed: bool = False, indicators: bool = False) -> str:
-    import csv
-    import io
+    """One row per action; with ``indicators``, one row per indicator instead.
 
-    """One row per action; with ``indicators``, one row per indicator instead."""
+    Safe in a terminal and a spreadsheet: a control character (a carriage return
+    among them) is shown as an escape, and no cell is read as a formula."""
     if indicators:
         return format_indicators_csv(status)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
-    writer.writeheader()
+    rows = []
     for t in status.actions:
         row = t.as_dict()
         row["carried_to"] = ";".join(row["carried_to"])
-        row["late_start"] = "true" if row["late_start"] else "false"
-        row["stale"] = "true" if row["stale"] else "false"
         latest = row.pop("latest_update")
         row["latest_update_date"] = latest["date"] if latest else None
         row["latest_update"] = latest["note"] if latest else None
-        writer.writerow({k: csv_cell(row[k]) for k in CSV_FIELDS})
-    return out.getvalue()
+        rows.append(row)
+    return _csv(CSV_FIELDS, rows)
+
+
+def _csv(fields: Sequence[str], rows: Iterable[Mapping[str, object]]) -> str:
+    """A CSV table of ``fields``: cells made safe for a spreadsheet, booleans
+    written ``true``/``false``, control characters shown as escapes."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for record in rows:
+        writer.writerow({k: _csv_text(record[k]) for k in fields})
+    return visible(out.getvalue())
 
 
 #: What a spreadsheet reads as the start of a formula (OWASP "CSV injection").
@@ -114,12 +125,7 @@ def csv_cell(value: object) -> object:
 def format_indicators_csv(status: Status) -> str:
     """One row per indicator, in file order: the JSON entry with ``latest`` and
     ``previous`` spread into columns, ``areas`` joined with ``;``."""
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=INDICATOR_CSV_FIELDS, lineterminator="\n")
-    writer.writeheader()
+    rows = []
     for s in status.indicators:
         entry = s.as_dict()
         entry["areas"] = ";".join(entry["areas"])
@@ -130,8 +136,8 @@ def format_indicators_csv(status: Status) -> str:
             entry[f"{key}_provisional"] = value["provisional"] if value else None
         if entry["expected"] is not None:
             entry["expected"] = _csv_number(entry["expected"])
-        writer.writerow({k: _csv_text(entry[k]) for k in INDICATOR_CSV_FIELDS})
-    return out.getvalue()
+        rows.append(entry)
+    return _csv(INDICATOR_CSV_FIELDS, rows)
 
 
 def _csv_number(value: float) -> str:

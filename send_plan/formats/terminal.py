@@ -10,8 +10,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from send_plan.controls import visible
 from send_plan.formats.status import indicator_cells
-from send_plan.loader import FORBIDDEN
 from send_plan.tracking import PlanSummary, Status, TrackedAction
 from send_plan.vocab import State
 from send_plan.words import plural
@@ -83,7 +83,7 @@ def rag_bar(rag: dict[str, int], width: int = 40) -> Text:
 def _header(p: PlanSummary) -> Panel:
     info = p.plan.plan
     lines = Text()
-    lines.append(f"{info.kind.value} · {info.status.value} · {info.local_area}\n")
+    lines.append(f"{info.kind.value} · {info.status.value} · {_text(info.local_area)}\n")
     lines.append(f"as of {p.as_of.isoformat()}")
     if p.next_board_meeting:
         lines.append(
@@ -96,12 +96,12 @@ def _header(p: PlanSummary) -> Panel:
         lines.append(f" · no board meetings listed; due soon = by {p.horizon}")
     review = p.latest_review
     if review:
-        lines.append(f"\nlatest review {review.date.isoformat()} by {review.by}")
+        lines.append(f"\nlatest review {review.date.isoformat()} by {_text(review.by)}")
         if review.rating:
             lines.append(": ")
             lines.append_text(rag_text(review.rating.value))
     for note in p.notes:
-        lines.append(f"\nnote: {note}", style="bold")
+        lines.append(f"\nnote: {_text(note)}", style="bold")
     if p.stale_count:
         lines.append(
             f"\n{p.stale_count} action(s) with no update since the last board", style="bold"
@@ -113,7 +113,9 @@ def _header(p: PlanSummary) -> Panel:
         n = p.counts.states[state.value]
         counts.append(f"{state.value} ", style=STATE_STYLE[state] if n else "dim")
         counts.append(f"{n}   ", style="bold" if n else "dim")
-    title = f"{info.title or info.id} ({info.id}) — {plural(p.counts.states['total'], 'action')}"
+    title = _text(
+        f"{info.title or info.id} ({info.id}) — {plural(p.counts.states['total'], 'action')}"
+    )
     return Panel(
         Group(lines, counts, rag_bar(p.counts.rag)), title=title, title_align="left", expand=True
     )
@@ -153,14 +155,14 @@ def _actions_table(rows: list[TrackedAction], heading: str, width: int) -> Table
         a = t.action
         rag = rag_text(a.rag.value if a.rag else None)
         if compact:
-            title = Text(a.title or "")
-            title.append(f"\n{a.lead_text}", style="dim")
-            table.add_row(a.id, title, a.due_text, _state_label(t, with_days=True), rag)
+            title = Text(_text(a.title))
+            title.append(f"\n{_text(a.lead_text)}", style="dim")
+            table.add_row(_text(a.id), title, a.due_text, _state_label(t, with_days=True), rag)
         else:
             table.add_row(
-                a.id,
-                a.title or "",
-                a.lead_text,
+                _text(a.id),
+                _text(a.title),
+                _text(a.lead_text),
                 a.due_text,
                 _state_label(t, with_days=False),
                 f"{t.days_overdue} d" if t.days_overdue else "",
@@ -195,7 +197,9 @@ def _indicators_table(p: PlanSummary, width: int, *, every: bool) -> Table | Non
     if not compact:
         table.add_column("Direction", overflow="fold")
     for s in shown:
-        ident, title, owner, latest, expected, rating, direction, late = indicator_cells(s)
+        ident, title, owner, latest, expected, rating, direction, late = map(
+            _text, indicator_cells(s)
+        )
         named = Text(title)
         if owner and not compact:
             named.append(f"\n{owner}", style="dim")
@@ -221,7 +225,7 @@ def _indicator_lines(p: PlanSummary, out: Console, *, every: bool) -> None:
     if shown:
         out.print("Indicators" if every else "Indicators that need attention", style="bold")
     for s in shown:
-        ident, title, _, latest, expected, rating, direction, late = indicator_cells(s)
+        ident, title, _, latest, expected, rating, direction, late = map(_text, indicator_cells(s))
         line = Text(f"{ident} ", style="bold")
         line.append_text(rag_text(s.rating.value) if s.rating else Text(rating))
         line.append(f" · {latest}")
@@ -246,12 +250,12 @@ def print_status(
             if out.width < 60:
                 out.print(heading, style="bold")
                 for t in rows:
-                    line = Text(f"{t.action.id} ", style="bold")
+                    line = Text(f"{_text(t.action.id)} ", style="bold")
                     line.append_text(_state_label(t, with_days=True))
                     line.append(f" · due {t.action.due_text} ")
                     line.append_text(rag_text(t.action.rag.value if t.action.rag else None))
                     out.print(line)
-                    out.print(Text(f"  {t.action.title or ''}\n  {t.action.lead_text}", style=""))
+                    out.print(Text(f"  {_text(t.action.title)}\n  {_text(t.action.lead_text)}"))
             else:
                 out.print(_actions_table(rows, heading, out.width))
         else:
@@ -281,13 +285,13 @@ def print_changes(changes: Any, out: Console) -> None:
             if table is not None:
                 out.print(table)
             plan = c.plan
-            table = Table(title=plan, title_justify="left", expand=True)
+            table = Table(title=_text(plan), title_justify="left", expand=True)
             for name in ("Action", "Change", "From", "To"):
                 table.add_column(name, overflow="fold")
         assert table is not None
         style = "bold green" if c.kind == "completed" else None
         table.add_row(
-            c.subject or "",
+            _text(c.subject),
             Text(KIND_LABEL[c.kind], style=style or ""),
             _text(shown(c.from_)),
             _text(shown(c.to)),
@@ -295,37 +299,43 @@ def print_changes(changes: Any, out: Console) -> None:
     if table is not None:
         out.print(table)
     for m in changes.moved:
-        out.print(f"{m.plan} {m.action}: moved from area {m.from_area} to {m.to_area}")
+        out.print(_text(f"{m.plan} {m.action}: moved from area {m.from_area} to {m.to_area}"))
 
 
 def print_history(history: Any, out: Console) -> None:
-    table = Table(title=f"{history.plan}/{history.action}", title_justify="left", expand=True)
+    table = Table(
+        title=_text(f"{history.plan}/{history.action}"), title_justify="left", expand=True
+    )
     for name in ("Commit", "Date", "Author", "Change", "From", "To", "Subject / reason"):
         table.add_column(name, overflow="fold")
     for e in history.events:
         note = e.commit.subject + (f"\nreason: {e.reason}" if e.reason else "")
         table.add_row(
-            e.commit.short,
-            e.commit.day,
+            _text(e.commit.short),
+            _text(e.commit.day),
             _text(e.commit.author),
-            e.kind,
+            _text(e.kind),
             _text(e.from_),
             _text(e.to),
             _text(note),
         )
     out.print(table)
     out.print(
-        f"first due {history.first_due}, due now {history.due}: deadline moved "
-        f"{history.deadline_moves} time(s), {history.slip_days or 0} day(s) in all",
+        _text(
+            f"first due {history.first_due}, due now {history.due}: deadline moved "
+            f"{history.deadline_moves} time(s), {history.slip_days or 0} day(s) in all"
+        ),
         soft_wrap=True,
     )
 
 
 def _text(value: Any) -> str:
     """A value as terminal text: lists joined, control characters (a commit
-    subject's escape sequences among them) shown as ``?``, never acted on."""
+    subject's escape sequences, a file name's) shown as escapes (``\\u001b``) by
+    :func:`send_plan.controls.visible`, never acted on. Every piece of plan text and
+    git metadata this module prints passes through here."""
     if value is None:
         return ""
     if isinstance(value, list | tuple):
-        value = ", ".join(value)
-    return FORBIDDEN.sub("?", str(value))
+        value = ", ".join(str(v) for v in value)
+    return visible(str(value))

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
+from send_plan.controls import one_line, visible
+
 if TYPE_CHECKING:
     from send_plan.findings import Finding
     from send_plan.validation import CheckResult
@@ -28,10 +30,12 @@ class Tally(Protocol):
 
 
 def finding_line(f: Finding) -> str:
+    """One finding, on one line whatever its path, ids and message hold: a line
+    break or a control character (from a file name, or from a file that fails
+    validation) is shown as an escape (``\\n``, ``\\u001b``), never acted on."""
     ident = " ".join(part for part in (f.plan, f.object) if part)
     where = f" [{ident}]" if ident else ""
-    message = f.message.replace("\r", "\\r").replace("\n", "\\n")
-    return f"{f.path}:{f.line}:{f.column}: {f.severity.value} {f.code}{where} {message}"
+    return one_line(f"{f.path}:{f.line}:{f.column}: {f.severity.value} {f.code}{where} {f.message}")
 
 
 def summary_line(result: Tally) -> str:
@@ -61,7 +65,10 @@ def format_json(result: CheckResult, *, strict: bool = False) -> str:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """GitHub's escaping of a workflow command's message (``%``, CR, LF), then every
+    other control character shown as an escape, so that nothing in a file name or
+    a file's text can end the command or forge another."""
+    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
@@ -89,9 +96,8 @@ class Format(StrEnum):
     github = "github"
 
 
-Formatter = Callable[..., str]
-
-FORMATS: dict[str, Formatter] = {
+#: Each takes the result and ``strict`` (whether warnings fail the check).
+FORMATS: dict[str, Callable[..., str]] = {
     "text": format_text,
     "json": format_json,
     "github": format_github,

@@ -16,6 +16,7 @@ there are enough of them to pay for it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -370,14 +371,17 @@ class DigestCache:
     def _write(self, blob: str, text: bytes) -> None:
         assert self.folder is not None
         folder = self.folder / blob[:2]
+        tmp: str | None = None
         try:
             folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
             with os.fdopen(fd, "wb") as out:
                 out.write(text)
             os.replace(tmp, folder / f"{blob}.json")
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        except OSError:  # a cache that cannot be written only costs time
+            if tmp is not None:  # a full disk, a file-size limit: leave nothing behind
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
 
 
 def _dumps(value: Digest) -> bytes:

@@ -9,12 +9,15 @@ without relying on colour.
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from send_plan.render.glyphs import chart_text
 from send_plan.render.labels import RAG, RAG_FILL, STATE
 from send_plan.words import plural
+
+if TYPE_CHECKING:
+    from send_plan.render.worker import Worker
 
 #: Fills dark enough to need white writing on them.
 DARK = {"#0072B2", "#D55E00", "#C00000", "#E26B0A", "#00B050"}
@@ -47,7 +50,7 @@ def state_chart(areas: list[dict[str, Any]], title: str) -> bytes:
 
     # Text is drawn as written: a '$' in a plan title is not mathtext.
     matplotlib.rcParams["text.parse_math"] = False
-    labels = [a["id"] for a in areas][::-1]
+    labels = [chart_text(a["id"]) for a in areas][::-1]
     top_in, bottom_in = 0.65, 1.15  # title above; axis label and legend below
     height = min(0.42 * len(areas), 12) + top_in + bottom_in
     fig = Figure(figsize=(10, height), dpi=100)
@@ -71,7 +74,7 @@ def state_chart(areas: list[dict[str, Any]], title: str) -> bytes:
         [(RAG[r], f"#{RAG_FILL[r]}", RAG_HATCH[r]) for r in RAG_HATCH],
         "Actions by RAG rating",
     )
-    fig.suptitle(title, fontsize=11)
+    fig.suptitle(chart_text(title), fontsize=11)
     out = io.BytesIO()
     fig.savefig(out, format="png", metadata={"Software": None})
     return out.getvalue()
@@ -172,100 +175,45 @@ def describe(areas: Sequence[Mapping[str, Any]]) -> str:
     return f"{head} {each}"
 
 
-def _warm() -> None:
-    """Import matplotlib in the worker while the main process reads the plans.
-
-    The worker also ends when the main process has ended without closing it (a
-    command that failed before it drew): else it would wait for work for ever,
-    holding open the main process's output, so that a caller reading it hangs.
-    """
-    import threading
-
-    parent = os.getppid()
-
-    def watch() -> None:
-        import time
-
-        while os.getppid() == parent:
-            time.sleep(0.1)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True).start()
-    from matplotlib.backends import backend_agg  # noqa: F401
-    from matplotlib.figure import Figure  # noqa: F401
-
-
 class ChartWorker:
-    """Draws the chart in a second process, overlapping the work of the first.
+    """Draws the board summary's charts in a second process, overlapping the work of
+    this one (see :mod:`send_plan.render.worker`: started before the plans are
+    read, it spends that time importing matplotlib). Without one the charts are
+    drawn here, with the same bytes."""
 
-    Started before the plans are read, the worker spends that time importing
-    matplotlib; it then draws while the main process builds the document. If a
-    worker cannot be started, the chart is drawn in this process instead.
-    """
+    def __init__(self, worker: Worker | None = None) -> None:
+        from send_plan.render.worker import Worker, warm_matplotlib
 
-    def __init__(self) -> None:
-        self._pool: Any = None
-        self._pending = 0
-        if (os.cpu_count() or 1) > 1:
-            try:
-                from concurrent.futures import ProcessPoolExecutor
+        self._worker = worker or Worker(warm_matplotlib)
 
-                self._pool = ProcessPoolExecutor(max_workers=1, initializer=_warm)
-                self._pool.submit(int)  # start the process now
-            except (OSError, ValueError, ImportError):
-                self._pool = None
-
-    def draw(self, areas: list[dict[str, Any]], title: str) -> Callable[[], bytes]:
+    def draw(
+        self, areas: list[dict[str, Any]], title: str, label: str = "the chart of actions"
+    ) -> Callable[[], bytes]:
         """Start drawing; the returned function gives the PNG when it is ready."""
-        return self.submit(state_chart, areas, title)
+        return self._worker.submit(label, state_chart, areas, title)
 
     def draw_trends(
-        self, indicators: Sequence[Mapping[str, Any]], as_of: str, title: str
+        self,
+        indicators: Sequence[Mapping[str, Any]],
+        as_of: str,
+        title: str,
+        label: str = "the indicators chart",
     ) -> Callable[[], bytes]:
         """Start drawing the indicators' trend chart (see :mod:`send_plan.render.trend`)."""
         from send_plan.render.trend import trend_chart
 
-        return self.submit(trend_chart, indicators, as_of, title)
+        return self._worker.submit(label, trend_chart, indicators, as_of, title)
 
-    def submit(self, function: Callable[..., bytes], *args: Any) -> Callable[[], bytes]:
-        """Draw with ``function`` in the worker; the worker closes once every chart
-        asked of it has been taken."""
-        if self._pool is None:
-            png = function(*args)
-            return lambda: png
-        future = self._pool.submit(function, *args)
-        self._pending += 1
-        taken: list[bytes] = []
-
-        def result() -> bytes:
-            if not taken:
-                try:
-                    taken.append(bytes(future.result()))
-                finally:
-                    self._pending -= 1
-                    if self._pending <= 0:
-                        self.close()
-            return taken[0]
-
-        return result
+    def notes(self) -> tuple[str, ...]:
+        """A line for each chart taken whose font lacked some of its characters."""
+        return self._worker.notes()
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
-
-
-_early: ChartWorker | None = None
-
-
-def start_early() -> None:
-    """Start the worker before anything else is imported (send_plan.entry)."""
-    global _early
-    _early = ChartWorker()
+        self._worker.close()
 
 
 def take_worker() -> ChartWorker:
-    """The worker started early, if any, else a new one."""
-    global _early
-    worker, _early = _early, None
-    return worker or ChartWorker()
+    """The worker started early (send_plan.entry), if any, else a new one."""
+    from send_plan.render.worker import take_early
+
+    return ChartWorker(take_early())

@@ -23,6 +23,7 @@ import io
 import re
 import traceback
 from collections.abc import Callable, Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +36,19 @@ from lxml import etree
 from send_plan.errors import SendPlanError
 from send_plan.render.jinja import RENDER_ERRORS, TemplateProblem, environment, explain
 from send_plan.render.reference import read_word_file
-from send_plan.render.word import WordFile, ink_for, printable, set_language, verify
+from send_plan.render.word import (
+    WordFile,
+    ink_for,
+    printable,
+    property_text,
+    set_language,
+    verify,
+)
 
 #: The chart's width in a Word template, at most (else the width between the margins).
 CHART = Mm(170)
+#: The document properties docxtpl fills in (its own list: the others are not text).
+PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
 #: Row properties that come after ``w:tblHeader`` in ``w:trPr``.
 AFTER_HEADER = ("tblCellSpacing", "jc", "hidden", "ins", "del", "trPrChange")
 
@@ -80,16 +90,15 @@ def render_word_template(
     chart_alt: str = "",
 ) -> WordFile:
     """Fill in the Word template at ``path`` with ``context``."""
-    from docxtpl import DocxTemplate
-
     data = read_word_file(path)
-    tpl = DocxTemplate(io.BytesIO(data))
+    tpl = _word_template()(io.BytesIO(data))
     values = _printable(dict(context))
     if chart is not None:
         values["chart"] = _Chart(tpl, chart, chart_alt)
     env = environment(BaseLoader(), autoescape=True)
     try:
-        tpl.render(values, jinja_env=env)
+        with env.rendering():  # one budget for every part of the document
+            tpl.render(values, jinja_env=env)
     except TemplateSyntaxError as exc:
         raise TemplateProblem(
             f"{path}{_near(tpl, exc.lineno)}: template syntax error: {exc.message}"
@@ -98,7 +107,7 @@ def render_word_template(
         raise explain(exc, str(path), f"{path}{_near(tpl, _template_line(exc))}") from None
     doc = tpl.docx
     if not doc.core_properties.title:
-        doc.core_properties.title = str(values["document"]["title"])
+        doc.core_properties.title = property_text(str(values["document"]["title"]))
     set_language(doc, keep=True)
     notes = [f"{path}: {note}" for note in _make_accessible(doc)]
     out = io.BytesIO()
@@ -112,6 +121,23 @@ def render_word_template(
             "{%p %}, {%tr %} and {%tc %} tag pairs up"
         ) from None
     return WordFile(out.getvalue(), tuple(notes))
+
+
+@cache
+def _word_template() -> Any:
+    """docxtpl's DocxTemplate, filling in the document's properties as text (not
+    escaped for XML: python-docx escapes them) and fitted to Word's 255 characters."""
+    from docxtpl import DocxTemplate
+
+    class WordTemplate(DocxTemplate):  # type: ignore[misc]  # docxtpl has no types
+        def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
+            env = jinja_env.overlay(autoescape=False)
+            properties = self.docx.core_properties
+            for name in PROPERTIES:
+                text = env.from_string(getattr(properties, name) or "").render(context)
+                setattr(properties, name, property_text(text))
+
+    return WordTemplate
 
 
 def _printable(value: Any) -> Any:

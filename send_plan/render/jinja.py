@@ -3,13 +3,18 @@
 Built-in templates are package data (``send_plan.templates``, the repository's
 top-level ``templates/`` folder) read through importlib.resources. A user's
 template (``--template PATH``) renders with the same context; it may include or
-extend only templates in its own folder. Every template runs in Jinja's immutable
-sandbox with StrictUndefined, so a misspelt variable is an error naming the
-template line, and an attempt to reach Python internals is refused.
+extend only templates in its own folder, judged by real paths (a link that
+leads out of the folder is refused, and so is anything but a regular file).
+Every template runs in the bounded immutable sandbox
+(:mod:`send_plan.render.sandbox`) with StrictUndefined, so a misspelt variable
+is an error naming the template line, an attempt to reach Python internals is
+refused, and a template that asks for too much stops with a one-line error.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 import traceback
 from collections.abc import Callable
 from importlib import resources
@@ -20,7 +25,6 @@ from typing import Any
 from jinja2 import (
     BaseLoader,
     Environment,
-    FileSystemLoader,
     StrictUndefined,
     TemplateError,
     TemplateNotFound,
@@ -28,16 +32,74 @@ from jinja2 import (
     UndefinedError,
 )
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.loaders import split_template_path
 
+from send_plan import limits
 from send_plan.errors import SendPlanError
 from send_plan.formats import markdown
 from send_plan.render.labels import AREA_KIND, POSITION, RAG, RAG_FILL, STATE
+from send_plan.render.sandbox import BoundedSandbox
 from send_plan.words import long_date
 
 
 class TemplateProblem(SendPlanError):
     """A template that cannot be read or rendered (exit status 2)."""
+
+
+class TemplateRefused(TemplateNotFound):
+    """A template name that leads out of the template folder, or to no regular file."""
+
+    def __init__(self, name: str, why: str) -> None:
+        super().__init__(name, f"template '{name}' {why}")
+
+
+def read_confined(folder: Path, name: str) -> str | None:
+    """The text of template ``name`` in ``folder``; None if there is no such file.
+
+    Real paths decide: a name (or a link on its way) that leads out of the
+    folder is refused, and so is a file that is not a regular file (a pipe,
+    a device) or is larger than a template may be.
+    """
+    pieces = split_template_path(name)  # refuses '..'
+    root = Path(os.path.realpath(folder))
+    path = Path(os.path.realpath(root.joinpath(*pieces)))
+    if not path.is_relative_to(root):
+        raise TemplateRefused(name, "leads outside the template folder (through a link)")
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise TemplateRefused(name, f"cannot be read ({exc.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        if stat.S_ISDIR(info.st_mode):
+            return None
+        raise TemplateRefused(name, "is not a regular file")
+    if info.st_size > limits.MAX_TEMPLATE_VALUE:
+        raise TemplateRefused(
+            name,
+            f"is {info.st_size:,} bytes; templates are limited to "
+            f"{limits.MAX_TEMPLATE_VALUE:,} (set SEND_PLAN_MAX_TEMPLATE_VALUE to change)",
+        )
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TemplateRefused(name, f"cannot be read ({exc})") from None
+
+
+class FolderLoader(BaseLoader):
+    """A user's templates: only regular files whose real path is in ``folder``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        source = read_confined(self.folder, template)
+        if source is None:
+            raise TemplateNotFound(template)
+        return source, str(self.folder / template), lambda: True
 
 
 class _PackageLoader(BaseLoader):
@@ -65,30 +127,39 @@ def builtin_template(name: str) -> str:
         raise TemplateNotFound(name) from None
 
 
-def environment(loader: BaseLoader, *, autoescape: bool) -> Environment:
-    env = ImmutableSandboxedEnvironment(
+def environment(loader: BaseLoader, *, autoescape: bool) -> BoundedSandbox:
+    return BoundedSandbox(
         loader=loader,
         undefined=StrictUndefined,
         autoescape=autoescape,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        filters={
+            "long_date": long_date,
+            "md": markdown.cell,
+            "md_link": markdown.link,
+            "rag_label": lambda v: RAG.get(v or "unrated", str(v)),
+            "rag_fill": lambda v: RAG_FILL.get(v or "unrated", "FFFFFF"),
+            "position_label": lambda v: POSITION.get(v, str(v)),
+            "state_label": lambda v: STATE.get(v, str(v)),
+            "area_kind_label": lambda v: AREA_KIND.get(v, str(v)),
+        },
     )
-    env.filters.update(
-        long_date=long_date,
-        md=markdown.cell,
-        md_link=markdown.link,
-        rag_label=lambda v: RAG.get(v or "unrated", str(v)),
-        rag_fill=lambda v: RAG_FILL.get(v or "unrated", "FFFFFF"),
-        position_label=lambda v: POSITION.get(v, str(v)),
-        state_label=lambda v: STATE.get(v, str(v)),
-        area_kind_label=lambda v: AREA_KIND.get(v, str(v)),
-    )
-    return env
 
 
 #: What rendering a template may raise: each becomes one line, never a traceback.
-RENDER_ERRORS = (TemplateError, TypeError, ValueError, ArithmeticError, LookupError)
+#: (RecursionError: a macro or include that calls itself; MemoryError: the last
+#: line of defence behind the bounds of the sandbox.)
+RENDER_ERRORS = (
+    TemplateError,
+    TypeError,
+    ValueError,
+    ArithmeticError,
+    LookupError,
+    RecursionError,
+    MemoryError,
+)
 
 
 def render(
@@ -98,7 +169,7 @@ def render(
     if template_path is not None:
         if not template_path.is_file():
             raise TemplateProblem(f"{template_path}: no such template file")
-        loader: BaseLoader = FileSystemLoader(str(template_path.parent), followlinks=False)
+        loader: BaseLoader = FolderLoader(template_path.parent)
         name = template_path.name
         shown = str(template_path)
     else:
@@ -132,6 +203,8 @@ def explain(exc: BaseException, shown: str, where: str) -> TemplateProblem:
         )
     if isinstance(exc, UndefinedError):
         return TemplateProblem(f"{where}: {exc.message}")
+    if isinstance(exc, TemplateRefused):
+        return TemplateProblem(f"{shown}: {exc.message}")
     if isinstance(exc, TemplateNotFound):
         return TemplateProblem(
             f"{shown}: template '{exc.name}' not found (templates may include only "
@@ -139,6 +212,13 @@ def explain(exc: BaseException, shown: str, where: str) -> TemplateProblem:
         )
     if isinstance(exc, TemplateError):
         return TemplateProblem(f"{where}: {exc}")
+    if isinstance(exc, RecursionError):
+        return TemplateProblem(
+            f"{where}: stopped: a macro, include or import calls itself without end "
+            "(recursion too deep)"
+        )
+    if isinstance(exc, MemoryError):
+        return TemplateProblem(f"{where}: stopped: the template needs more memory than there is")
     return TemplateProblem(f"{where}: {type(exc).__name__}: {exc}")
 
 

@@ -27,6 +27,7 @@ from typing import Any
 from lxml import etree
 
 from send_plan.errors import SendPlanError
+from send_plan.files import read_input
 
 #: The main part's content type for each kind of file, with what to say about it.
 DOCUMENT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
@@ -87,14 +88,7 @@ class Reference:
 
 def read_word_file(path: Path) -> bytes:
     """The bytes of ``path`` once they are known to be a Word document (.docx)."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise WordFileProblem(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise WordFileProblem(f"{path}: is a folder, not a Word document") from None
-    except OSError as exc:
-        raise WordFileProblem(f"{path}: cannot be read ({exc.strerror})") from None
+    data = read_input(path, "a Word document")
     problem = word_file_problem(data)
     if problem:
         raise WordFileProblem(f"{path}: {problem}")

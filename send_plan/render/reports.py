@@ -10,7 +10,7 @@ render layer never runs git itself.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -163,14 +163,14 @@ def trend_chart_name(chart_name: str) -> str:
 
 
 def _draw_trends(
-    report: Report[Any], ctx: Any, worker: ChartWorker, title: str
+    report: Report[Any], ctx: Any, worker: ChartWorker, title: str, label: str
 ) -> Callable[[], bytes] | None:
     """The trend chart of the indicators the scorecard shows, when there are any."""
     if not report.trend or not ctx["indicators"]:
         return None
     from send_plan.render.scorecard import chart_rows
 
-    return worker.draw_trends(chart_rows(ctx["indicators"]), ctx["as_of"], title)
+    return worker.draw_trends(chart_rows(ctx["indicators"]), ctx["as_of"], title, label)
 
 
 def render(
@@ -192,20 +192,43 @@ def render(
     chart when None: the document is going to standard output); Word embeds it.
     Word is built by the report's own builder, on ``reference`` when given, or
     from ``template`` when that is a Word template (a .docx holding Jinja tags).
+    A chart worker given is the caller's to close; one made here is closed here.
+    The notes say which characters a chart's font could not draw.
     """
     ctx = report.build(portfolio, plan, as_of, inputs or ReportInputs())
-    png: Callable[[], bytes] | None = None
-    trend: Callable[[], bytes] | None = None
-    if needs_chart(report, fmt, to_file=chart_name is not None):
-        from send_plan.render.chart import ChartWorker
+    if not needs_chart(report, fmt, to_file=chart_name is not None):
+        if chart_worker is not None:
+            chart_worker.close()
+        return _document(report, fmt, ctx, None, None, template, reference, chart_name)
+    from send_plan.render.chart import ChartWorker
 
-        worker = chart_worker or ChartWorker()
+    worker = chart_worker or ChartWorker()
+    try:
         title = f"{ctx['plan']['title']}, {ctx['document']['date_long']}"
-        png = worker.draw(ctx["areas"], title)
+        files = fmt != "docx" and chart_name is not None
+        label = chart_name if files and chart_name else "the chart of actions"
+        png = worker.draw(ctx["areas"], title, label)
+        trend = None
         if not (fmt == "docx" and template is not None):  # a Word template has no place for it
-            trend = _draw_trends(report, ctx, worker, title)
-    elif chart_worker is not None:
-        chart_worker.close()
+            trend_label = trend_chart_name(label) if files else "the indicators chart"
+            trend = _draw_trends(report, ctx, worker, title, trend_label)
+        done = _document(report, fmt, ctx, png, trend, template, reference, chart_name)
+        return replace(done, notes=done.notes + worker.notes())
+    finally:
+        if chart_worker is None:
+            worker.close()
+
+
+def _document(
+    report: Report[Any],
+    fmt: str,
+    ctx: Any,
+    png: Callable[[], bytes] | None,
+    trend: Callable[[], bytes] | None,
+    template: Path | None,
+    reference: Reference | None,
+    chart_name: str | None,
+) -> Rendered:
     if fmt == "docx":
         return _word(report, ctx, png, template, reference, trend)
     from send_plan.render.jinja import render as render_template

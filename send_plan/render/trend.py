@@ -16,8 +16,11 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
+
+from send_plan.render.glyphs import chart_text
+from send_plan.words import add_days
 
 ACTUAL = "#0072B2"  # blue
 TRAJECTORY = "#E69F00"  # orange
@@ -65,7 +68,7 @@ def trend_chart(rows: Sequence[Mapping[str, Any]], as_of: str, title: str) -> by
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
     _legend(fig)
-    fig.suptitle(title, fontsize=11)
+    fig.suptitle(chart_text(title), fontsize=11)
     out = io.BytesIO()
     fig.savefig(out, format="png", metadata={"Software": None})
     return out.getvalue()
@@ -84,7 +87,7 @@ def _panel(ax: Any, row: Mapping[str, Any], as_of: date, *, wrap: int) -> None:
     if baseline:
         known.append(date.fromisoformat(baseline["date"]))
     first, last = min(known), max(known)
-    margin = timedelta(days=max(10, (last - first).days // 25))
+    margin = max(10, (last - first).days // 25)
     if points:
         line = list(points)
         if line[-1][0] < last:
@@ -118,14 +121,16 @@ def _panel(ax: Any, row: Mapping[str, Any], as_of: date, *, wrap: int) -> None:
         colour = COMPARATORS[k % len(COMPARATORS)]
         ax.axhline(comparator["value"], color=colour, linestyle=DOTTED, linewidth=1.6)
         ax.text(
-            0.99, comparator["value"], f"{comparator['name']} {comparator['text']}",
+            0.99, comparator["value"], chart_text(f"{comparator['name']} {comparator['text']}"),
             transform=right, ha="right", va="bottom", fontsize=7, color="#333333",
             bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.3, "alpha": 0.8},
         )  # fmt: skip
     ax.axvline(as_of, color=AS_OF, linestyle=DASH_DOT, linewidth=1)
-    ax.set_xlim(first - margin, last + margin)
+    # held at the ends of the calendar: a plan may run to 9999-12-31
+    start, end = add_days(first, -margin), add_days(last, margin)
+    ax.set_xlim(start, end)
     # the as-of label sits inside the panel, on the side of the line with more room
-    later_room = (last + margin - as_of).days > (as_of - first + margin).days
+    later_room = (end - as_of).days > (as_of - start).days
     ax.text(
         as_of, 0.97, f" as of {as_of.day} {as_of:%b %Y} ",
         transform=blended_transform_factory(ax.transData, ax.transAxes),
@@ -146,7 +151,7 @@ def _panel(ax: Any, row: Mapping[str, Any], as_of: date, *, wrap: int) -> None:
     ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
     ax.spines[["top", "right"]].set_visible(False)
     name = f"{row['id']}: {row['title']}" + ("" if row["published"] else " (not published)")
-    heading = textwrap.shorten(name, width=wrap * 2, placeholder="…")
+    heading = textwrap.shorten(chart_text(name), width=wrap * 2, placeholder="…")
     ax.set_title("\n".join(textwrap.wrap(heading, wrap)[:2]), fontsize=8, loc="left", pad=15)
     # the rating and direction in words, bold, between the title and the panel
     verdict = row["rating_label"]

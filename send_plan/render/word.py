@@ -60,6 +60,9 @@ PICTURE_MM = 170
 WIDE_LINES = 4.0
 WIDE_GAIN = 1.6
 LINK_COLOUR = "0563C1"  # Word's own hyperlink blue; links are underlined too
+#: A document property (File, Info: the title, subject, ...) holds at most this
+#: many characters (python-docx refuses more).
+PROPERTY_CHARS = 255
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,7 @@ class WordDocument:
             self.doc = open_reference(reference)
         title = printable(title)
         set_language(self.doc, keep=reference is not None)
-        self.doc.core_properties.title = title
+        self.doc.core_properties.title = property_text(title)  # the heading stays whole
         table_style = self.style(TABLE_STYLE)
         self._table_style = table_style.style_id
         self._own_header = reference is None or not styles_first_row(self.doc, table_style)
@@ -332,7 +335,7 @@ def set_language(doc: Any, *, keep: bool) -> str:
         language = parse_xml(f"<w:lang {nsdecls('w')}/>")
         properties.append(language)
     chosen = document_language(doc) if keep else None
-    if not chosen:
+    if not chosen or len(chosen) > PROPERTY_CHARS:  # no language tag is that long
         chosen = LANGUAGE
         language.set(qn("w:val"), chosen)
     doc.core_properties.language = chosen
@@ -404,6 +407,21 @@ def _row_xml(
 def printable(text: str) -> str:
     """XML 1.0 forbids most control characters: drop them rather than corrupt."""
     return "".join(c for c in text if c in "\t\n" or ord(c) >= 0x20)
+
+
+def property_text(text: str) -> str:
+    """``text`` fitted to a document property: whole when it fits, else cut at a
+    word boundary (or, for a word longer than half of it, inside the word) and
+    ended with an ellipsis. Only the property is cut: headings stay whole."""
+    text = printable(text)
+    if len(text) <= PROPERTY_CHARS:
+        return text
+    room = text[: PROPERTY_CHARS - 1]
+    end = len(room) if text[len(room)] == " " else room.rfind(" ")
+    cut = room[:end].rstrip(" ,;:") if end > 0 else ""
+    if len(cut) < len(room) // 2:
+        cut = room
+    return cut + "\u2026"
 
 
 def rag_cell(rag: str | None, label: str) -> Cell:

@@ -66,6 +66,16 @@ def judged_areas(portfolio: Portfolio) -> Iterator[Finding]:
                     )
 
 
+#: A source action that has ended: its warning, and what to say of it.
+_ENDED_SOURCE = {
+    ActionStatus.COMPLETE: (
+        "W204",
+        "is complete; check the reference, or say what work remains",
+    ),
+    ActionStatus.WITHDRAWN: ("W208", "was withdrawn; check the reference"),
+}
+
+
 def carried_from(portfolio: Portfolio) -> Iterator[Finding]:
     """Rule 5 and warnings: carried_from must name a real action of a known plan."""
     for f, plan in portfolio.modelled():
@@ -99,22 +109,10 @@ def carried_from(portfolio: Portfolio) -> Iterator[Finding]:
                     loc,
                     obj=action.id,
                 )
-            elif target.status is ActionStatus.COMPLETE:
-                yield f.finding(
-                    "W204",
-                    f"carried_from '{action.carried_from}' points at an action that is "
-                    "complete; check the reference, or say what work remains",
-                    loc,
-                    obj=action.id,
-                )
-            elif target.status is ActionStatus.WITHDRAWN:
-                yield f.finding(
-                    "W208",
-                    f"carried_from '{action.carried_from}' points at an action that was "
-                    "withdrawn; check the reference",
-                    loc,
-                    obj=action.id,
-                )
+            elif target.status in _ENDED_SOURCE:
+                code, what = _ENDED_SOURCE[target.status]
+                message = f"carried_from '{action.carried_from}' points at an action that {what}"
+                yield f.finding(code, message, loc, obj=action.id)
             else:
                 successor = source_plan.plan.successor
                 if successor is not None and successor != plan.id:

@@ -13,7 +13,7 @@ from datetime import date
 
 from send_plan import __version__
 from send_plan.model import Action as ActionModel
-from send_plan.model import Area, EvidenceItem, Plan, Review
+from send_plan.model import Area, AreaUpdate, EvidenceItem, Plan, Review, Update
 from send_plan.portfolio import Portfolio
 from send_plan.render.labels import AREA_KIND, JUDGEMENT, PLAN_KIND
 from send_plan.site import views
@@ -206,6 +206,17 @@ def _split(ref: str) -> tuple[str, str]:
     return plan_id, action_id
 
 
+def update_view(update: Update | AreaUpdate) -> views.Update:
+    """A dated update as the pages show it: its date, rating and note."""
+    rag = update.rag.value if update.rag else None
+    return {
+        "date": long_date(update.date),
+        "rag": rag,
+        "rag_label": RAG[rag or "unrated"],
+        "note": update.note,
+    }
+
+
 def action_view(site: Site, plan: Plan, t: TrackedAction, *, root: str) -> views.Action:
     a = t.action
     places = site.layout.plans[plan.id]
@@ -232,14 +243,7 @@ def action_view(site: Site, plan: Plan, t: TrackedAction, *, root: str) -> views
         "withdrawn_reason": a.withdrawn_reason,
         "late_start": t.late_start,
         "measures": list(a.measures),
-        "latest_update": None
-        if latest is None
-        else {
-            "date": long_date(latest.date),
-            "rag": latest.rag.value if latest.rag else None,
-            "rag_label": RAG[latest.rag.value if latest.rag else "unrated"],
-            "note": latest.note,
-        },
+        "latest_update": None if latest is None else update_view(latest),
         "evidence": _evidence(a, site.as_of),
         "carried_from": _ref(site, *source, root) if source else None,
         "carried_to": [_ref(site, *_split(ref), root) for ref in t.carried_to],
@@ -300,13 +304,7 @@ def area_page(site: Site, plan: Plan, index: int) -> views.AreaPage:
         "impact": area.impact,
         "self_assessment": None
         if latest is None
-        else {
-            "date": long_date(latest.date),
-            "rag": latest.rag.value if latest.rag else None,
-            "rag_label": RAG[latest.rag.value if latest.rag else "unrated"],
-            "note": latest.note,
-            "next_steps": latest.next_steps,
-        },
+        else {**update_view(latest), "next_steps": latest.next_steps},
         "actions": [
             action_view(site, plan, t, root="../") for t in summary.actions if t.area is area
         ],

@@ -20,35 +20,15 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
-from send_plan.errors import PathError, RefusedOverwrite
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
+from send_plan.errors import PathError
+from send_plan.files import refuse_folder
 
 
 def check_target(folder: Path, *, force: bool, keep: Iterable[Path] = ()) -> None:
-    """Refuse a target that cannot or must not be replaced; commands call it before
-    any work, and :func:`write_folder` again just before writing."""
-    if folder.is_symlink():
-        raise PathError(f"{folder}: is a symbolic link; give the folder itself")
-    if folder.exists() and not folder.is_dir():
-        raise PathError(f"{folder}: is a file, not a folder")
-    parent = folder.parent
-    if not parent.is_dir():
-        raise PathError(f"{folder}: the folder {parent} does not exist")
-    if not folder.exists() or not any(folder.iterdir()):
-        return
-    if not force:
-        raise RefusedOverwrite(f"{folder} is not empty; use --force to replace it")
-    real = folder.resolve()
-    if _inside(Path.cwd().resolve(), real):
-        raise RefusedOverwrite(f"{folder}: will not replace the current folder or one above it")
-    if (real / ".git").exists():
-        raise RefusedOverwrite(f"{folder}: will not replace a git repository")
-    for path in keep:
-        if _inside(path.resolve(), real):
-            raise RefusedOverwrite(f"{folder}: will not replace a folder that holds {path}")
+    """Refuse a target that cannot or must not be replaced (the one check of
+    :func:`send_plan.files.refuse_folder`); commands call it before any work, and
+    :func:`write_folder` again just before writing."""
+    refuse_folder(folder, force=force, reading=keep)
 
 
 def _safe(relative: str) -> PurePosixPath:

@@ -207,11 +207,7 @@ class PlanPage(TypedDict):
     reviews: list[Review]
 
 
-class AreaUpdate(TypedDict):
-    date: str
-    rag: str | None
-    rag_label: str
-    note: str
+class AreaUpdate(Update):
     next_steps: str | None
 
 
