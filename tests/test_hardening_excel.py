@@ -709,3 +709,21 @@ def test_text_keeping_its_last_line_breaks_is_written_as_in_the_whole(tmp_path: 
     data["areas"][0]["actions"][0]["title"] = "Ends in two line breaks\n\n"
     data["areas"].append({"id": "A2", "kind": "other", "impact": "kept\n\n"})
     assert plan_text(data, "") == dump(dict(data))
+
+
+def test_a_file_larger_than_a_workbook_can_unpack_to_is_refused_unread(tmp_path: Path) -> None:
+    """A zip is no larger than its parts unpacked (256 MiB at most): a larger file is
+    refused from its size, without reading it into memory."""
+    huge = tmp_path / "huge.xlsx"
+    with huge.open("wb") as out:  # sparse: takes no disk space
+        out.truncate(300 * 1024 * 1024)
+    tracemalloc.start()
+    code, _, err = run("import", huge, *OPTIONS)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert code == 2
+    assert err.splitlines() == [
+        f"send-plan: error: {huge}: the workbook is 314,572,800 bytes, more than the "
+        "268,435,456 import reads"
+    ]
+    assert peak < 20 * 1024 * 1024
