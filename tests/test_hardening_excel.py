@@ -727,3 +727,72 @@ def test_a_file_larger_than_a_workbook_can_unpack_to_is_refused_unread(tmp_path:
         "268,435,456 import reads"
     ]
     assert peak < 20 * 1024 * 1024
+
+
+def _zip_with(data: bytes, extra: dict[str, bytes], manifest: str = "") -> bytes:
+    """The workbook with parts added or replaced, and Override lines added to its
+    manifest."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename in extra:
+                continue
+            body = src.read(info)
+            if info.filename == "[Content_Types].xml":
+                body = body.replace(b"</Types>", manifest.encode() + b"</Types>")
+            dst.writestr(info, body)
+        for name, body in extra.items():
+            dst.writestr(name, body)
+    return out.getvalue()
+
+
+def test_parts_openpyxl_reads_whole_have_a_bounded_number_of_tags(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Styles and relations are read whole, an object a tag; a pivot cache, which
+    import never reads, may be as large as a workbook's data."""
+    from send_plan.excel import container
+
+    data = write_tracker(tmp_path / "t.xlsx", [action(1)]).read_bytes()
+    styles = zipfile.ZipFile(io.BytesIO(data)).read("xl/styles.xml")
+    mapping = load_mapping(MAPPING.read_bytes(), "map.yaml")
+    monkeypatch.setattr(container, "MAX_TAGS", 400)
+    cache = b"<pivotCacheRecords>" + b"<r><n v='1'/></r>" * 1000 + b"</pivotCacheRecords>"
+    with_cache = _zip_with(data, {"xl/pivotCache/pivotCacheRecords1.xml": cache})
+    assert import_workbook(with_cache, name="t.xlsx", mapping=mapping, plan_details=DETAILS).ok
+    bloated = styles.replace(
+        b"</styleSheet>", b"<extra>" + b"<xf/>" * 400 + b"</extra></styleSheet>"
+    )
+    with pytest.raises(UsageError) as refused:
+        import_workbook(_zip_with(data, {"xl/styles.xml": bloated}), name="t.xlsx")
+    assert str(refused.value) == (
+        "t.xlsx: the workbook is corrupt and cannot be read (xl/styles.xml: more than 400 "
+        "tags, more than a spreadsheet program writes)"
+    )
+
+
+def test_shared_strings_are_found_by_the_manifest_wherever_they_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from send_plan.excel import container
+
+    data = write_tracker(tmp_path / "t.xlsx", [action(1)]).read_bytes()
+    table = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    table += b"<si><t>a</t></si>" * 100 + b"</sst>"
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    moved = _zip_with(
+        data,
+        {"xl/texts/all.xml": table},
+        f'<Override PartName="/xl/texts/all.xml" ContentType="{kind}"/>',
+    )
+    monkeypatch.setattr(container, "MAX_SHARED_STRINGS", 1000)
+    with pytest.raises(UsageError, match=r"\(xl/texts/all\.xml: its texts take 1,777 bytes"):
+        import_workbook(moved, name="t.xlsx")
+
+
+def test_a_manifest_that_is_not_xml_is_a_damaged_workbook(tmp_path: Path) -> None:
+    data = write_tracker(tmp_path / "t.xlsx", [action(1)]).read_bytes()
+    broken = _zip_with(data, {"[Content_Types].xml": b"<Types><Override"})
+    with pytest.raises(UsageError, match=r"^t\.xlsx: the workbook is corrupt and cannot be read"):
+        import_workbook(broken, name="t.xlsx")
