@@ -12,11 +12,12 @@ XML parser, the values their ``WorkSheetParser`` gives) but not through
 * whether a blank cell is really a formula whose result was never saved (with
   ``data_only`` such a cell reads as empty, and the action would silently lose
   its value);
-* memory that does not grow with the sheet: every element is dropped once read,
-  so what is held at any time is one row, whatever the sheet's size. (openpyxl's
-  own parser keeps an emptied element per row and builds the merged ranges, data
-  validations and the like as whole trees: a sheet of a few megabytes can make
-  that gigabytes.)
+* memory that does not grow with the sheet: every element is dropped once read
+  (a cell as soon as it is), so what the parser holds at any time is one cell,
+  whatever the sheet's size. (openpyxl's own parser keeps an emptied element per
+  row and builds the merged ranges, data validations and the like as whole
+  trees: a sheet of a few megabytes can make that gigabytes.) A sheet of more
+  rows, or a row of more cells, than Excel allows is refused as damaged.
 
 It is also several times faster on inline strings (what openpyxl writes, so what
 export writes), which openpyxl reads through its rich-text objects.
