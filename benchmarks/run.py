@@ -2,7 +2,8 @@
 
     python benchmarks/run.py            # all cases (a few minutes on 2 cores)
     python benchmarks/run.py --quick    # fewer repeats, for a smoke test
-    python benchmarks/run.py --only indicators   # one group of cases (indicators, site)
+    python benchmarks/run.py --only indicators   # one group of cases (indicators, site, excel)
+    python benchmarks/run.py --only excel   # import of 200,000- and 49,000-row workbooks
 
 Each case times a command and the floor its issue names, alternating them, and
 reports the best of N runs of each (the least disturbed by other work on the
@@ -130,6 +131,46 @@ def peak_memory_kb(argv: list[str]) -> int:
         if last.isdigit():
             return int(last)
     return timed(argv).peak_kb
+
+
+def time_and_peak(argv: list[str]) -> tuple[float, int]:
+    """Wall time and peak RSS (KB) of one run, both from GNU time when present."""
+    gnu_time = shutil.which("time") or "/usr/bin/time"
+    if os.path.exists(gnu_time):
+        out = subprocess.run(
+            [gnu_time, "-f", "%e %M", *argv], capture_output=True, text=True, check=False
+        )
+        last = out.stderr.strip().splitlines()[-1].split() if out.stderr.strip() else []
+        if len(last) == 2 and last[1].isdigit():
+            return float(last[0]), int(last[1])
+    t = timed(argv)
+    return t.seconds, t.peak_kb
+
+
+def excel_cases(work: Path, sizes: tuple[int, ...] = (200_000, 49_000)) -> list[Row]:
+    """Import of generated trackers (benchmarks/workbooks.py): 200,000 rows, which
+    import refuses at its row limit, and 49,000, the most that import reads (with
+    the title, header and section rows, just under 50,000). One run each: the
+    figure is the time and peak memory, with no target."""
+    from workbooks import IMPORT_OPTIONS, write_tracker
+
+    rows = []
+    for n in sizes:
+        book = write_tracker(work / f"tracker-{n}.xlsx", n)
+        out = work / f"tracker-{n}.yaml"
+        argv = [*SEND_PLAN, "import", str(book), *IMPORT_OPTIONS, "-o", str(out), "--force"]
+        seconds, kb = time_and_peak(argv)
+        outcome = "written" if out.exists() else "refused at the row limit"
+        rows.append(
+            Row(
+                f"import of a {n:,}-row workbook ({book.stat().st_size / 1e6:.1f} MB), {outcome}",
+                f"{seconds:.1f} s, peak {kb / 1024:.0f} MB",
+                "-",
+                seconds,
+                None,
+            )
+        )
+    return rows
 
 
 def machine() -> str:
@@ -275,6 +316,7 @@ def cases(work: Path, repeat: int, history_commits: int) -> list[Row]:
 
     rows += site_cases(work, repeat, big_file)
     rows += indicator_cases(work, repeat)
+    rows += excel_cases(work, sizes=(200_000,))
 
     # Board papers: Word on a 1,000-action plan against status on the same plan.
     thousand = work / "thousand"
@@ -455,7 +497,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--only",
-        choices=["indicators", "site"],
+        choices=["indicators", "site", "excel"],
         help="run one group of cases only, printing it (docs/performance.md is left as it is)",
     )
     args = parser.parse_args()
@@ -470,6 +512,8 @@ def main() -> None:
             rows = indicator_cases(Path(tmp), repeat)
         elif args.only == "site":
             rows = site_cases(Path(tmp), repeat)
+        elif args.only == "excel":
+            rows = excel_cases(Path(tmp))
         else:
             rows = cases(Path(tmp), repeat, args.commits)
     text = table(rows)

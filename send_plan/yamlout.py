@@ -16,10 +16,15 @@ from send_plan.model import Plan
 
 
 class _Dumper(yaml.SafeDumper):
-    """Indents lists under their key, as the spec's example does."""
+    """Indents lists under their key, as the spec's example does, and writes every
+    value out where it stands: no anchors and aliases (``&id001``, ``*id001``) when
+    one object (a default date, say) is used in several places."""
 
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         super().increase_indent(flow, False)
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:

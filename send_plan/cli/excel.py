@@ -144,7 +144,9 @@ def import_(
     from send_plan.excel import import_workbook, load_mapping
 
     name = str(workbook)
-    data = _read(workbook)
+    from send_plan.excel.layout import MAX_UNPACKED_BYTES
+
+    data = _read(workbook, MAX_UNPACKED_BYTES)  # a zip is no larger than its parts unpacked
     mapping = None
     if columns is not None:
         mapping = load_mapping(_read(columns), str(columns))
@@ -184,12 +186,18 @@ def _inputs(workbook: Path, columns: Path | None) -> list[Path]:
     return [workbook] if columns is None else [workbook, columns]
 
 
-def _read(path: Path) -> bytes:
+def _read(path: Path, most: int | None = None) -> bytes:
+    """The file's bytes; refused unread when it is larger than ``most`` bytes."""
     if not path.exists():
         raise PathError(f"{path}: no such file")
     if path.is_dir():
         raise PathError(f"{path}: is a folder, not a file")
     try:
+        size = path.stat().st_size
+        if most is not None and size > most:
+            raise PathError(
+                f"{path}: the workbook is {size:,} bytes, more than the {most:,} import reads"
+            )
         return path.read_bytes()
     except OSError as exc:
         raise PathError(f"{path}: cannot read: {exc.strerror or exc}") from None

@@ -12,14 +12,16 @@ and validates the result through :mod:`send_plan.validation`.
 
 Problems in a workbook are reported as values naming the sheet and cell
 (:mod:`send_plan.excel.places`), never raised one at a time. Only a file that
-cannot be read as a workbook at all, or a request that cannot be met (a missing
-sheet, column or header row), raises :class:`~send_plan.errors.UsageError`
-(exit status 2).
+cannot be read as a workbook at all, one past the row or text limit
+(docs/limits.md), or a request that cannot be met (a missing sheet, column or
+header row), raises :class:`~send_plan.errors.UsageError` (exit status 2).
 
 The modules, in the order they depend on each other: ``layout`` (sheets and
 columns), ``places`` (cells, problems, key path -> cell), ``data`` (the plan
 data's types), ``dates`` and ``cells`` (one cell's value), ``mapping`` (the
---columns file), ``workbook`` (opening, sheets, header rows), ``rows`` (reading
+--columns file), ``container`` (the zip, checked before it is parsed), ``stream``
+(one sheet's XML, a row at a time), ``workbook`` (opening, sheets read as
+streams, the row limit, header rows), ``rows`` (reading
 a row), ``indicators`` (their sheets, both ways), ``export``, ``details``,
 ``actions``, ``reading`` (export's layout), ``tracker``, and ``assembly`` (the
 plan, validated: import).

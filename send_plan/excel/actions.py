@@ -72,6 +72,7 @@ def read_actions(ctx: ReadContext, header: Header, *, tracker: bool) -> list[Act
     out: list[ActionRow] = []
     seen: dict[str, int] = {}
     blank = is_blank if tracker else is_empty
+    sheet.keep(header.cols.values())  # the copies too: they are checked against their sheets
     for r in range(header.row + 1, sheet.max_row + 1):
         if all(blank(sheet.peek(r, c)) for c in cols.values()):
             continue
@@ -120,13 +121,12 @@ def _action_row(row: Row, id_cell: CellRef, *, tracker: bool) -> ActionRow:
 
 def _section_row(ctx: ReadContext, sheet: Sheet, row: int) -> bool:
     """A heading row inside a tracker's table: one text cell merged across columns."""
-    filled = [c for c, value in sheet.row_values(row).items() if not is_blank(value)]
-    if len(filled) != 1 or sheet.merged.get((row, filled[0]), 1) < 2:
+    only = sheet.lone_cell(row)
+    if only is None or sheet.merged_width(row, only[0]) < 2:
         return False
-    text = (read_text(sheet.peek(row, filled[0])) or "").strip()
-    ctx.log.note(
-        f"skipped a section heading row ('{text[:60]}')", CellRef(sheet.title, row, filled[0])
-    )
+    col, value = only
+    text = (read_text(value) or "").strip()
+    ctx.log.note(f"skipped a section heading row ('{text[:60]}')", CellRef(sheet.title, row, col))
     return True
 
 

@@ -45,9 +45,15 @@ from send_plan.vocab import (
 
 #: Excel writes characters XML cannot hold as _xHHHH_ (and a literal '_x' of that
 #: shape as _x005F_xHHHH_). Import decodes them; export encodes the same way, so
-#: text goes out and comes back exactly.
-_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+#: text goes out and comes back exactly. A character beyond U+FFFF may come as
+#: the two halves of its UTF-16 surrogate pair, _xD83D__xDE00_: one character.
+#: Half a pair alone is no character at all: it is left as written, and a cell
+#: holding one is reported (:func:`surrogate_problem`).
+_ESCAPED = re.compile(
+    r"_x([Dd][89ABab][0-9A-Fa-f]{2})__x([Dd][C-Fc-f][0-9A-Fa-f]{2})_|_x([0-9A-Fa-f]{4})_"
+)
 _NEEDS_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_|\r")
+_SURROGATES = range(0xD800, 0xE000)
 
 
 def escape(text: str) -> str:
@@ -56,10 +62,29 @@ def escape(text: str) -> str:
     )
 
 
+def _decoded(m: re.Match[str]) -> str:
+    if m.group(1):
+        high, low = int(m.group(1), 16), int(m.group(2), 16)
+        return chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+    code = int(m.group(3), 16)
+    return m.group() if code in _SURROGATES else chr(code)
+
+
 def unescape(text: str) -> str:
     if "_x" not in text:
         return text
-    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+    return _ESCAPED.sub(_decoded, text)
+
+
+def surrogate_problem(text: str) -> str | None:
+    """What is wrong with text holding Excel's code for half a character, else None."""
+    for m in _ESCAPED.finditer(text):
+        if m.group(3) and int(m.group(3), 16) in _SURROGATES:
+            return (
+                f"the cell holds {m.group()}: Excel's code for half of a character (a lone "
+                "UTF-16 surrogate), which no text can hold; retype the text of this cell"
+            )
+    return None
 
 
 def read_text(value: object) -> str | None:
@@ -378,9 +403,15 @@ def evidence_line(item: str | EvidenceData) -> str:
     return f"{line} <{link}>" if link else line
 
 
+def _day(value: date | None) -> str:
+    """A date of a readable copy; blank when the entry has none (import compares
+    the copies with entries read from their sheets, which may lack one)."""
+    return uk(value) if value is not None else ""
+
+
 def updates_text(updates: Iterable[UpdateData]) -> str:
     return "\n".join(
-        f"{uk(u['date'])}{' (' + u['rag'] + ')' if u.get('rag') else ''}: {u['note']}"
+        f"{_day(u.get('date'))}{' (' + u['rag'] + ')' if u.get('rag') else ''}: {u.get('note', '')}"
         for u in updates
     )
 
@@ -389,7 +420,10 @@ def rescheduled_text(entries: Iterable[RescheduledData]) -> str:
     lines = []
     for r in entries:
         approved = f" (approved by {r['approved_by']})" if r.get("approved_by") else ""
-        lines.append(f"{uk(r['on'])}: {uk(r['from'])} → {uk(r['to'])}{approved}: {r['reason']}")
+        lines.append(
+            f"{_day(r.get('on'))}: {_day(r.get('from'))} → {_day(r.get('to'))}{approved}: "
+            f"{r.get('reason', '')}"
+        )
     return "\n".join(lines)
 
 

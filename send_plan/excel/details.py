@@ -46,6 +46,7 @@ def read_plan_sheet(ctx: ReadContext, sheet: Sheet) -> PlanInfo:
     labels.update({norm_heading(f): f for f in PLAN_FIELDS})
     info: dict[str, object] = {}
     seen: dict[str, int] = {}
+    sheet.keep((1, 2))
     for row in range(2, sheet.max_row + 1):
         label_value = sheet.safe(row, 1)
         label = norm_heading(label_value)

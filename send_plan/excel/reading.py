@@ -352,7 +352,7 @@ def _check_copies(ctx: ReadContext, header: Header, row: ActionRow, area: AreaDa
     sheet = header.sheet
     for f, (text, title) in expected.items():
         col = header.cols.get(f)
-        if col is None:
+        if col is None or _read_badly(ctx, row, f):
             continue
         cell = read_text(sheet.safe(row.cell.row, col))
         if cell is None or same_copy(cell, text):
@@ -364,3 +364,9 @@ def _check_copies(ctx: ReadContext, header: Header, row: ActionRow, area: AreaDa
             f"reads, and it differs from it: make the change on the {title} sheet, then "
             "clear this cell or make it match",
         )
+
+
+def _read_badly(ctx: ReadContext, row: ActionRow, target: str) -> bool:
+    """Whether an entry of the action's list ``target`` is on a row with a problem of
+    its own: its copy would differ for that reason alone, so it is not compared."""
+    return any(key[0] == target and ctx.log.row_is_bad(at) for key, at in row.places.items())

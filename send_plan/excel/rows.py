@@ -174,10 +174,13 @@ class ReadContext:
     def read_cell(self, sheet: Sheet, where: CellRef, read: Reader) -> FieldValue | None:
         """One cell through ``read``; None, with a problem at the cell, when it cannot be read."""
         try:
-            return read(sheet.raw(where.row, where.col))
+            value = read(sheet.raw(where.row, where.col))
         except BadValue as bad:
             self.log.bad(where, bad.message)
             return None
+        if isinstance(value, list) and len(value) > 1:
+            self.book.count_entries(where, len(value) - 1)  # each counts as a row
+        return value
 
     def read_row(self, header: Header, row: int, readers: Mapping[str, Reader]) -> Row:
         """Every column of ``header`` on ``row`` through its reader (text by default)."""
@@ -224,6 +227,7 @@ class ReadContext:
         except NoHeader as err:
             raise header_error(err, columns, optional) from None
         self.report_ignored(header)
+        sheet.keep(header.cols.values())
         rows = []
         for r in range(header.row + 1, sheet.max_row + 1):
             if all(is_empty(sheet.peek(r, c)) for c in header.cols.values()):

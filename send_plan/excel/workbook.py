@@ -1,10 +1,17 @@
 """Opening a workbook to read: the container, its sheets and cells, header rows.
 
-:class:`Book` refuses, with a message saying what to do, what is not an .xlsx
-openpyxl can read (an old .xls, a password-protected file, a CSV, a damaged zip,
-one that would unpack too large). :class:`Sheet` holds one worksheet's filled
-cells and gives each value as a person sees it (a formula's saved result).
-:func:`find_header` finds the row of column headings a table starts under.
+:class:`Book` refuses what is not an .xlsx import can read
+(:mod:`send_plan.excel.container`), and opens the rest in openpyxl's read-only
+mode: nothing is read until a sheet is. Close it (it is a context manager).
+
+:class:`Sheet` reads one worksheet as a stream (:mod:`send_plan.excel.stream`),
+in two steps: the first rows alone (:data:`HEADER_SEARCH_ROWS`, where a header
+row is looked for), then, once the caller knows which columns it reads
+(:meth:`Sheet.keep`), the whole sheet, keeping those columns only. A workbook
+is refused once the sheets read whole have more than ``limits.MAX_EXCEL_ROWS``
+rows that hold something. Each value is the one a
+person sees (a formula's saved result). :func:`find_header` finds the row of
+column headings a table starts under.
 
 These raise :class:`~send_plan.errors.UsageError` for what stops the import as
 a whole, and :class:`~send_plan.excel.places.BadValue` for one cell that cannot
@@ -15,32 +22,54 @@ from __future__ import annotations
 
 import io
 import warnings
-import zipfile
-import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from datetime import date, time
+from types import TracebackType
 from typing import TYPE_CHECKING
 
+from send_plan import limits
 from send_plan.errors import UsageError
-from send_plan.excel.cells import read_text
-from send_plan.excel.layout import COMPUTED_MARK, HEADER_SEARCH_ROWS, MAX_UNPACKED_BYTES
-from send_plan.excel.places import BadValue, column_letter, sheet_ref
+from send_plan.excel.cells import is_blank, read_text
+from send_plan.excel.container import check_container
+from send_plan.excel.layout import COMPUTED_MARK, HEADER_SEARCH_ROWS
+from send_plan.excel.places import BadValue, CellRef, column_letter, sheet_ref
+from send_plan.excel.stream import Merge, read_sheet
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
-    from openpyxl.worksheet.worksheet import Worksheet
 
 
 class Book:
-    """An opened workbook; formula results come from a second load, made when needed."""
+    """An opened workbook, read sheet by sheet as each is needed."""
 
     def __init__(self, data: bytes, name: str) -> None:
         check_container(data, name)
-        self.data = data
         self.name = name
-        self.wb = _load(data, name, values=False)
-        self._values: Workbook | None = None
+        self.wb = _load(data, name)
+        self._sheets: dict[str, Sheet] = {}
+        #: Rows holding something, by sheet read whole, and the entries after the first
+        #: of cells holding several: the row limit counts them all.
+        self.rows_read: dict[str, int] = {}
+        self.entries = 0
+        #: Characters of the text kept, by sheet: at most a plan file's worth in all.
+        self.text_read: dict[str, int] = {}
+
+    def __enter__(self) -> Book:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the zip that read-only mode keeps open, and let go of the cells read."""
+        self.wb.close()
+        self._sheets.clear()
 
     def sheet_names(self) -> list[str]:
         return list(self.wb.sheetnames)
@@ -51,136 +80,202 @@ class Book:
         for exact in (True, False):
             for actual in self.wb.sheetnames:
                 if actual == title if exact else actual.strip().casefold() == wanted:
-                    return Sheet(self, self.wb[actual])
+                    return self._sheet(actual)
         return None
 
     def sheets(self) -> list[Sheet]:
-        return [Sheet(self, ws) for ws in self.wb.worksheets]
+        """The worksheets (not chart sheets), in the workbook's order."""
+        return [self._sheet(ws.title) for ws in self.wb.worksheets]
 
-    def cached(self, title: str, row: int, col: int) -> object:
-        if self._values is None:
-            self._values = _load(self.data, self.name, values=True)
-        value: object = self._values[title].cell(row=row, column=col).value
-        return value
+    def count_entries(self, where: CellRef, extra: int) -> None:
+        """Count a cell's entries after its first (its progress updates, measures ...)
+        against the row limit; refuse the workbook at the cell that passes it."""
+        self.entries += extra
+        if sum(self.rows_read.values()) + self.entries > limits.MAX_EXCEL_ROWS:
+            raise too_many(self.name, where, self.rows_read)
 
-
-def check_container(data: bytes, name: str) -> None:
-    """Refuse, with a clear message, what is not an .xlsx workbook openpyxl can read."""
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # an OLE compound file
-        if "EncryptedPackage".encode("utf-16-le") in data:
-            raise UsageError(
-                f"{name}: the workbook is password-protected; open it in Excel, remove the "
-                "password (File > Info > Protect Workbook > Encrypt with Password) and save it"
-            )
-        raise UsageError(
-            f"{name}: this is an old Excel 97-2003 workbook (.xls); open it in Excel and "
-            "save it as an Excel Workbook (.xlsx)"
-        )
-    if not data.startswith(b"PK"):
-        raise UsageError(
-            f"{name}: not an Excel workbook (.xlsx); if it is a CSV or text file, open it "
-            "in Excel and save it as an Excel Workbook (.xlsx)"
-        )
-    names = _zip_names(data, name)
-    if "xl/workbook.xml" not in names:
-        what = "an OpenDocument spreadsheet" if "content.xml" in names else "a zip file"
-        raise UsageError(
-            f"{name}: not an Excel workbook (.xlsx) but {what}; save it from your "
-            "spreadsheet program as an Excel Workbook (.xlsx)"
-        )
+    def _sheet(self, title: str) -> Sheet:
+        if title not in self._sheets:
+            self._sheets[title] = Sheet(self, title)
+        return self._sheets[title]
 
 
-def _zip_names(data: bytes, name: str) -> set[str]:
-    """The parts of the zip, once it is known to be whole and not too large unpacked."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = set(zf.namelist())
-            unpacked = sum(info.file_size for info in zf.infolist())
-            if unpacked > MAX_UNPACKED_BYTES:
-                raise UsageError(
-                    f"{name}: the workbook unpacks to {unpacked:,} bytes, more than the "
-                    f"{MAX_UNPACKED_BYTES:,} import reads"
-                )
-            damaged = zf.testzip()
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        zlib.error,
-        OSError,
-        ValueError,
-        EOFError,
-    ) as exc:
-        raise UsageError(f"{name}: the workbook is corrupt and cannot be read ({exc})") from None
-    if damaged is not None:
-        raise UsageError(
-            f"{name}: the workbook is corrupt and cannot be read (damaged part {damaged})"
-        )
-    return names
-
-
-def _load(data: bytes, name: str, *, values: bool) -> Workbook:
+def _load(data: bytes, name: str) -> Workbook:
     from openpyxl import load_workbook
 
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _sizes_unread():
             warnings.simplefilter("ignore")  # "extension not supported" and the like
             return load_workbook(
-                io.BytesIO(data), data_only=values, keep_links=False, rich_text=False
+                io.BytesIO(data), read_only=True, data_only=True, keep_links=False, rich_text=False
             )
     except Exception as exc:  # openpyxl raises many kinds of exception on a damaged file
-        raise UsageError(
-            f"{name}: the workbook is corrupt and cannot be read ({type(exc).__name__}: {exc})"
-        ) from None
+        raise _corrupt(name, exc) from None
 
 
-_EXCEL_ERRORS = frozenset(
-    ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA")
-)
+@contextmanager
+def _sizes_unread() -> Iterator[None]:
+    """Open read-only worksheets without reading their sizes.
+
+    openpyxl's read-only worksheet reads its size (the ``<dimension>`` Excel writes
+    at the top of a sheet) as the workbook opens. A sheet without one is read to
+    its end for it, keeping an element per row: 250 MB of ``<row/>`` took 3.8 GB
+    and four minutes before a cell was read. Import never uses those sizes (it
+    reads the cells), so while the workbook opens the look is skipped.
+    """
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    get_size = ReadOnlyWorksheet._get_size
+    ReadOnlyWorksheet._get_size = lambda self: None
+    try:
+        yield
+    finally:
+        ReadOnlyWorksheet._get_size = get_size
+
+
+def _corrupt(name: str, exc: Exception, sheet: str | None = None) -> UsageError:
+    part = f"sheet '{sheet}': " if sheet is not None else ""
+    return UsageError(
+        f"{name}: the workbook is corrupt and cannot be read ({part}{type(exc).__name__}: {exc})"
+    )
+
+
+def too_many(name: str, where: CellRef, counts: Mapping[str, int]) -> UsageError:
+    """The row limit, passed at ``where``; the rows of the sheets read before it (and
+    of its own, when it was read whole first) are given when there were any."""
+    most = limits.MAX_EXCEL_ROWS
+    read = [f"{t} {n:,}" for t, n in counts.items() if n and t != where.sheet]
+    so_far = f" ({', '.join(read)}, then this sheet)" if read else ""
+    return UsageError(
+        f"{name}:{where}: more than {most:,} rows to import: import reads at most "
+        f"{most:,} rows of a workbook, counting each row that holds something on the sheets "
+        f"it reads{so_far} and each entry after the first of a cell holding several; "
+        "split the plan, or set SEND_PLAN_MAX_EXCEL_ROWS"
+    )
+
+
+def too_much_text(name: str, where: CellRef) -> UsageError:
+    most = limits.MAX_FILE_BYTES
+    return UsageError(
+        f"{name}:{where}: more text to import than a plan file can hold: import reads at "
+        f"most {most:,} characters of text from a workbook (set SEND_PLAN_MAX_FILE_BYTES "
+        "to change)"
+    )
+
+
+#: Characters of a row's only filled cell kept, for the note on a section heading.
+_SHOWN = 100
 
 
 class Sheet:
-    """One worksheet's filled cells, and the merged ranges that start in it."""
+    """One worksheet's filled cells: every column of the first rows, and below them
+    the columns :meth:`keep` asked for."""
 
-    def __init__(self, book: Book, ws: Worksheet) -> None:
+    def __init__(self, book: Book, title: str) -> None:
         self.book = book
-        self.title: str = ws.title
-        # Only the cells that hold something. Going through ws.cell() or
-        # ws.iter_rows() would create every cell of a sheet formatted out to XFD.
-        self.cells = {key: cell for key, cell in ws._cells.items() if cell.value is not None}
-        self.by_row: dict[int, dict[int, object]] = {}
-        for (r, c), cell in sorted(self.cells.items()):
-            self.by_row.setdefault(r, {})[c] = cell.value
-        self.max_row = max(self.by_row, default=0)
-        self.max_col = max((c for _, c in self.cells), default=0)
-        self.merged: dict[tuple[int, int], int] = {
-            (rng.min_row, rng.min_col): rng.max_col - rng.min_col + 1
-            for rng in ws.merged_cells.ranges
-        }
+        self.title = title
+        self._rows: dict[int, dict[int, object]] = {}
+        self._problems: dict[tuple[int, int], str] = {}
+        self._kept: frozenset[int] | None = None  # None: only the first rows are read
+        self._head = False
+        self._lone: dict[int, tuple[int, object]] = {}
+        self._merged: dict[tuple[int, int], int] = {}
+        self._max_row = 0
+
+    # ------------------------------------------------------------------ reading
+
+    def keep(self, cols: Iterable[int]) -> None:
+        """Read the whole sheet, keeping the values of ``cols`` on every row (once:
+        again only if a column not kept before is asked for)."""
+        wanted = frozenset(cols)
+        if self._kept is None or not wanted <= self._kept:
+            self._read(wanted | (self._kept or frozenset()))
+
+    def _read_head(self) -> None:
+        if not self._head and self._kept is None:
+            self._read(None)
+
+    def _read(self, cols: frozenset[int] | None) -> None:
+        """One pass over the sheet's XML: the first rows only when ``cols`` is None."""
+        rows: dict[int, dict[int, object]] = {}
+        problems: dict[tuple[int, int], str] = {}
+        lone: dict[int, tuple[int, object]] = {}
+        merged: dict[tuple[int, int], int] = {}
+        max_row = filled_rows = text = 0
+        others = {t: n for t, n in self.book.rows_read.items() if t != self.title}
+        budget = limits.MAX_EXCEL_ROWS - sum(others.values()) - self.book.entries
+        text_budget = limits.MAX_FILE_BYTES - sum(
+            n for t, n in self.book.text_read.items() if t != self.title
+        )
+        try:
+            with closing(read_sheet(self.book.wb[self.title], lone)) as stream:
+                for item in stream:
+                    if isinstance(item, Merge):  # one starting on a row of one filled cell
+                        if lone[item.row][0] == item.col:
+                            merged[(item.row, item.col)] = item.width
+                        continue
+                    r = item.row
+                    if cols is None and r > HEADER_SEARCH_ROWS:
+                        break
+                    if not item.cells:
+                        continue
+                    filled_rows += 1
+                    if cols is not None and filled_rows > budget:
+                        where = CellRef(self.title, r, item.cells[0][0])
+                        raise too_many(self.book.name, where, others)
+                    max_row = max(max_row, r)
+                    head = r <= HEADER_SEARCH_ROWS
+                    filled = [(c, v) for c, v, _ in item.cells if not is_blank(v)]
+                    if len(filled) == 1:  # a section heading, perhaps: its start will do
+                        c, value = filled[0]
+                        lone[r] = (c, value[:_SHOWN] if isinstance(value, str) else value)
+                    for c, value, problem in item.cells:
+                        if head or (cols is not None and c in cols):
+                            rows.setdefault(r, {})[c] = value
+                            if problem is not None:
+                                problems[(r, c)] = problem
+                            if isinstance(value, str):
+                                text += len(value)
+                                if text > text_budget:
+                                    raise too_much_text(self.book.name, CellRef(self.title, r, c))
+        except UsageError:
+            raise
+        except Exception as exc:  # openpyxl and the XML parser on a damaged sheet
+            raise _corrupt(self.book.name, exc, self.title) from None
+        self._rows, self._problems = rows, problems
+        self._head = True
+        if cols is not None:
+            self._kept, self._lone, self._merged, self._max_row = cols, lone, merged, max_row
+            self.book.rows_read[self.title] = filled_rows
+        self.book.text_read[self.title] = text
+
+    def _value(self, row: int, col: int) -> object:
+        if row <= HEADER_SEARCH_ROWS:
+            self._read_head()
+        elif self._kept is None or col not in self._kept:
+            self.keep([col])
+        return self._rows.get(row, {}).get(col)
+
+    # ------------------------------------------------------------------ cells
+
+    @property
+    def max_row(self) -> int:
+        """The last row holding anything (the whole sheet is read for it)."""
+        if self._kept is None:
+            self.keep(())
+        return self._max_row
 
     def peek(self, row: int, col: int) -> object:
-        """The cell's stored value, unchecked (a formula is its text)."""
-        cell = self.cells.get((row, col))
-        return None if cell is None else cell.value
+        """The cell's value, unchecked (a formula with no saved result is its text)."""
+        return self._value(row, col)
 
     def raw(self, row: int, col: int) -> object:
-        """The value a person sees: a formula's saved result; raises BadValue for an error."""
-        cell = self.cells.get((row, col))
-        if cell is None:
-            return None
-        value = cell.value
-        if cell.data_type == "e":
-            raise BadValue(f"the cell shows an Excel error ({value}); correct it or clear it")
-        if cell.data_type == "f" or not isinstance(value, (str, int, float, date, time)):
-            result = self.book.cached(self.title, row, col)
-            if result is None:
-                formula = str(getattr(value, "text", value))
-                raise BadValue(
-                    f"the cell holds a formula ({formula[:40]}) whose result was never saved: "
-                    "open the workbook in Excel and save it, or type the value"
-                )
-            if isinstance(result, str) and result in _EXCEL_ERRORS:
-                raise BadValue(f"the cell's formula gives an Excel error ({result}); correct it")
-            value = result
+        """The value a person sees: a formula's saved result; raises BadValue for a
+        cell that cannot be read (an Excel error, a formula never calculated ...)."""
+        value = self._value(row, col)
+        problem = self._problems.get((row, col))
+        if problem is not None:
+            raise BadValue(problem)
         return value
 
     def safe(self, row: int, col: int) -> object:
@@ -189,9 +284,24 @@ class Sheet:
         except BadValue:
             return None
 
-    def row_values(self, row: int) -> dict[int, object]:
-        """The stored values of one row's filled cells, by column."""
-        return self.by_row.get(row, {})
+    def head_values(self, row: int) -> dict[int, object]:
+        """The values of one of the first rows' filled cells, by column."""
+        assert row <= HEADER_SEARCH_ROWS, "only the first rows are read whole"
+        self._read_head()
+        return self._rows.get(row, {})
+
+    def lone_cell(self, row: int) -> tuple[int, object] | None:
+        """The row's only filled cell (column, value), when it has exactly one."""
+        if self._kept is None:
+            self.keep(())
+        return self._lone.get(row)
+
+    def merged_width(self, row: int, col: int) -> int:
+        """How many columns the range merged from this cell spans (1: not merged).
+        Known for a row's only filled cell, which is all a section heading is."""
+        if self._kept is None:
+            self.keep(())
+        return self._merged.get((row, col), 1)
 
 
 def norm_heading(value: object) -> str:
@@ -243,8 +353,8 @@ def find_header(
     required = {f for f in targets if f not in optional}
     not_reported = {norm_heading(h) for h in quiet}
     best_row, best_found = 0, dict[str, int]()
-    for row in range(1, min(sheet.max_row, HEADER_SEARCH_ROWS) + 1):
-        values = sorted(sheet.row_values(row).items())
+    for row in range(1, HEADER_SEARCH_ROWS + 1):
+        values = sorted(sheet.head_values(row).items())
         found = _headings_found(sheet, row, values, targets, wanted)
         if required <= set(found):
             used = set(found.values())
