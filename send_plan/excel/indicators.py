@@ -171,16 +171,8 @@ def _read_entries(ctx: ReadContext, indicators: Sequence[IndicatorData]) -> None
         "provisional": read_flag,
     }
     for title, (key, keys) in ENTRY_SHEETS.items():
-        for entry in ctx.table(title, readers):
-            ident = entry.values.pop("indicator", None)
+        for entry, k in ctx.owned(title, readers, "indicator", by_id.get, INDICATORS):
             entry.cells.pop("indicator", None)
-            if ident is None:
-                ctx.log.bad(entry.cell, "this row names no indicator: give the indicator's ID")
-                continue
-            k = by_id.get(cast(str, ident))  # read as an ID
-            if k is None:
-                ctx.log.bad(entry.cell, f"no indicator '{ident}' on the {INDICATORS} sheet")
-                continue
             lists = cast("dict[str, list[object]]", indicators[k])  # the lists, by name
             items = lists.setdefault(key, [])
             at = ("indicators", k, key, len(items))

@@ -275,15 +275,7 @@ def _attach_lists(ctx: ReadContext, rows: Sequence[ActionRow]) -> None:
     by_id = {row.action.get("id"): row for row in rows}
     readers = {**_ENTRY_READERS, "rag": ctx.readers.rag}
     for title in LIST_SHEETS:
-        for entry in ctx.table(title, readers):
-            ident = entry.values.pop("action", None)
-            if ident is None:
-                ctx.log.bad(entry.cell, "this row names no action: give the action's ID")
-                continue
-            row = by_id.get(cast(str, ident))  # read as an ID
-            if row is None:
-                ctx.log.bad(entry.cell, f"no action '{ident}' on the {ctx.actions_sheet} sheet")
-                continue
+        for entry, row in ctx.owned(title, readers, "action", by_id.get, ctx.actions_sheet):
             _attach(ctx, title, entry, row)
 
 

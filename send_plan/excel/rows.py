@@ -13,7 +13,7 @@ parts (:class:`PlanParts`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar, cast
@@ -102,6 +102,8 @@ class PlanParts:
 
 
 Shape = TypeVar("Shape", bound=Mapping[str, object])
+#: What a list sheet's rows belong to: an action's row, or an indicator's place.
+Owner = TypeVar("Owner")
 
 
 def ordered(data: Mapping[str, object], keys: Sequence[str], shape: type[Shape]) -> Shape:
@@ -209,6 +211,28 @@ class ReadContext:
     def no_sheet(self, title: str) -> UsageError:
         sheets = ", ".join(f"'{s}'" for s in self.book.sheet_names())
         return UsageError(f"{self.book.name}: no sheet '{title}' (sheets: {sheets})")
+
+    def owned(
+        self,
+        title: str,
+        readers: Mapping[str, Reader],
+        owner: str,
+        find: Callable[[str], Owner | None],
+        sheet: str,
+    ) -> Iterator[tuple[Row, Owner]]:
+        """The rows of a list sheet, each with what its ``owner`` column names (an
+        action's or an indicator's ID, looked up with ``find`` on ``sheet``); a row that
+        names none, or one that is not there, is a problem at its cell."""
+        for entry in self.table(title, readers):
+            ident = entry.values.pop(owner, None)
+            if ident is None:
+                self.log.bad(entry.cell, f"this row names no {owner}: give the {owner}'s ID")
+                continue
+            found = find(cast(str, ident))  # read as an ID
+            if found is None:
+                self.log.bad(entry.cell, f"no {owner} '{ident}' on the {sheet} sheet")
+                continue
+            yield entry, found
 
     def table(self, title: str, readers: Mapping[str, Reader] | None = None) -> list[Row]:
         """The non-blank rows of one of export's list sheets.
