@@ -40,15 +40,11 @@ from send_plan.excel.cells import surrogate_problem
 if TYPE_CHECKING:
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_ROW = _MAIN + "row"
-_CELL = _MAIN + "c"
-_VALUE = _MAIN + "v"
-_FORMULA = _MAIN + "f"
-_INLINE = _MAIN + "is"
-_TEXT = _MAIN + "t"
-_RUN = _MAIN + "r"
-_MERGE = _MAIN + "mergeCell"
+#: The sheet XML's tags this reader acts on, in the spreadsheet namespace.
+_ROW, _CELL, _VALUE, _FORMULA, _INLINE, _TEXT, _RUN, _MERGE = (
+    "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}" + tag
+    for tag in ("row", "c", "v", "f", "is", "t", "r", "mergeCell")
+)
 
 #: What Excel shows for a formula that failed, when saved as text.
 EXCEL_ERRORS = frozenset(
