@@ -102,13 +102,9 @@ def ongoing_and_blue(portfolio: Portfolio) -> Iterator[Finding]:
                             obj=a.id,
                         )
             if a.rag is Rag.BLUE and a.status is not ActionStatus.COMPLETE:
-                yield f.finding(
-                    "E217",
-                    f"rag is blue (complete) but status is {a.status.value}; rate it "
-                    "red to green until it is complete, or set status: complete",
-                    (*at, "rag"),
-                    obj=a.id,
-                )
+                why = f"rag is blue (complete) but status is {a.status.value}"
+                fix = "rate it red to green until it is complete, or set status: complete"
+                yield f.finding("E217", f"{why}; {fix}", (*at, "rag"), obj=a.id)
 
 
 def due_within_plan(portfolio: Portfolio) -> Iterator[Finding]:
@@ -128,13 +124,9 @@ def due_within_plan(portfolio: Portfolio) -> Iterator[Finding]:
                 when = f"after the plan ends ({info.end})"
             else:
                 continue
-            yield f.finding(
-                "W211",
-                f"the action is due {deadline}, {when}: agree a deadline within the plan "
-                "(with a 'rescheduled' record) or check the date",
-                ("areas", i, "actions", j, "due"),
-                obj=a.id,
-            )
+            fix = "agree a deadline within the plan (with a 'rescheduled' record) or check the date"
+            message = f"the action is due {deadline}, {when}: {fix}"
+            yield f.finding("W211", message, ("areas", i, "actions", j, "due"), obj=a.id)
 
 
 def _out_of_order(
