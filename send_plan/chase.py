@@ -66,6 +66,21 @@ class PlanDates:
     stale_since: date
 
 
+#: A chased action's JSON fields, in order.
+_ACTION_FIELDS = (
+    "plan",
+    "id",
+    "title",
+    "due",
+    "state",
+    "days_overdue",
+    "reasons",
+    "latest_update",
+    "leads",
+    "asks",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class ChasedAction:
     """An action with what makes it worth chasing."""
@@ -75,23 +90,12 @@ class ChasedAction:
     plan: PlanDates
 
     def as_dict(self) -> dict[str, Any]:
-        t, a = self.tracked, self.tracked.action
-        latest = t.latest
-        return {
-            "plan": t.plan,
-            "id": a.id,
-            "title": a.title,
-            "due": a.due_text,
-            "state": t.state,
-            "days_overdue": t.days_overdue,
-            "reasons": list(self.reasons),
-            "latest_update": (
-                {"date": latest.date.isoformat(), "note": latest.note} if latest else None
-            ),
-            # documented extensions (docs/chase.md)
-            "leads": list(a.leads),
-            "asks": asks(self),
-        }
+        """The JSON shape of cli.md "chase": the action's fields as ``status``
+        gives them, its reasons, and (documented extensions, docs/chase.md) its
+        leads and what to ask of them."""
+        tracked = self.tracked.as_dict()
+        own = {"reasons": list(self.reasons), "asks": asks(self)}
+        return {key: own[key] if key in own else tracked[key] for key in _ACTION_FIELDS}
 
 
 @dataclass(frozen=True, slots=True)
