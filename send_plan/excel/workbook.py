@@ -67,9 +67,15 @@ class Book:
         self.close()
 
     def close(self) -> None:
-        """Close the zip that read-only mode keeps open, and let go of the cells read."""
+        """Close the zip that read-only mode keeps open, and let go of the cells read
+        and of the workbook's shared strings (every text of a workbook Excel saved,
+        which openpyxl holds in one list its sheets share): validation, which comes
+        next, needs the memory."""
         self.wb.close()
         self._sheets.clear()
+        for ws in self.wb.worksheets:
+            ws._shared_strings.clear()  # one list: the first sheet's empties them all
+            break
 
     def sheet_names(self) -> list[str]:
         return list(self.wb.sheetnames)
