@@ -82,12 +82,18 @@ _ACTION_FIELDS = (
 
 
 @dataclass(frozen=True, slots=True)
-class ChasedAction:
+class Chased:
+    """An item worth chasing: why, and the plan it belongs to."""
+
+    reasons: tuple[Reason, ...]
+    plan: PlanDates
+
+
+@dataclass(frozen=True, slots=True)
+class ChasedAction(Chased):
     """An action with what makes it worth chasing."""
 
     tracked: TrackedAction
-    reasons: tuple[Reason, ...]
-    plan: PlanDates
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape of cli.md "chase": the action's fields as ``status``
@@ -99,12 +105,10 @@ class ChasedAction:
 
 
 @dataclass(frozen=True, slots=True)
-class ChasedIndicator:
+class ChasedIndicator(Chased):
     """An indicator whose figure is late or red."""
 
     status: IndicatorStatus
-    reasons: tuple[Reason, ...]
-    plan: PlanDates
 
     def as_dict(self) -> dict[str, Any]:
         ind = self.status.indicator
@@ -264,12 +268,12 @@ def chase(
         plans.append(dates)
         for t in summary.actions:
             if reasons := action_reasons(t):
-                actions.append(ChasedAction(t, reasons, dates))
+                actions.append(ChasedAction(reasons, dates, tracked=t))
         if summary.plan.plan.status is PlanStatus.CLOSED:
             continue  # a closed plan is a record: nobody adds figures to it
         for s in plan_indicators(summary.plan, as_of):
             if reasons := indicator_reasons(s):
-                indicators.append(ChasedIndicator(s, reasons, dates))
+                indicators.append(ChasedIndicator(reasons, dates, status=s))
 
     def keep(post: str) -> bool:
         return lead is None or lead.casefold() in post.casefold()
