@@ -178,6 +178,8 @@ NoneAsEmpty = BeforeValidator(_none_as_empty)
 
 
 class _Frozen(BaseModel):
+    """Every part of the format: immutable, and a key it does not know is refused."""
+
     model_config = ConfigDict(
         frozen=True,
         extra="forbid",
@@ -187,11 +189,15 @@ class _Frozen(BaseModel):
 
 
 class Accountable(_Frozen):
+    """A post accountable for the plan (an SRO, a director), and its partner."""
+
     role: Text
     partner: str | None = None
 
 
 class PlanInfo(_Frozen):
+    """The plan's own facts (the ``plan:`` mapping): what it is, its dates, its board."""
+
     id: PlanId
     title: str | None = None
     local_area: Text
@@ -215,6 +221,8 @@ class AreaJudgement(_Frozen):
 
 
 class Review(_Frozen):
+    """An inspection, monitoring visit or revisit, and what it found."""
+
     date: IsoDate
     by: Text
     rating: Rag | None = None
@@ -223,6 +231,8 @@ class Review(_Frozen):
 
 
 class Reschedule(_Frozen):
+    """A deadline moved, on a date, from one due date to another, and why."""
+
     on: IsoDate
     from_: IsoDate = Field(alias="from")
     to: IsoDate
@@ -231,6 +241,8 @@ class Reschedule(_Frozen):
 
 
 class Update(_Frozen):
+    """A lead's dated progress note on an action, with its RAG rating."""
+
     date: IsoDate
     rag: Rag | None = None
     note: Text
@@ -255,6 +267,8 @@ UNION_TAGS = frozenset(("evidence-text", "evidence-item"))
 
 
 class Action(_Frozen):
+    """One action of an area: who leads it, by when, how far it has got."""
+
     id: ActionId
     title: str | None = None
     lead: OneOrMore
@@ -336,6 +350,8 @@ class AreaUpdate(_Frozen):
 
 
 class Area(_Frozen):
+    """An area for improvement (or a priority): the actions that answer it."""
+
     id: Text
     kind: AreaKind
     title: str | None = None
@@ -346,11 +362,15 @@ class Area(_Frozen):
 
 
 class Baseline(_Frozen):
+    """Where an indicator started: the figure progress is measured from."""
+
     date: IsoDate
     value: Number
 
 
 class Target(_Frozen):
+    """A milestone: the figure an indicator should reach by a date."""
+
     by: IsoDate
     value: Number
 
