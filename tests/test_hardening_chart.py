@@ -153,14 +153,19 @@ def test_a_successful_command_leaves_no_worker(tmp_path: Path, command: str) -> 
 @needs_proc
 @needs_two_cores
 def test_the_worker_holds_none_of_the_files_of_its_parent(tmp_path: Path) -> None:
-    from send_plan.render.chart import ChartWorker
+    from send_plan.render.worker import Worker, warm_matplotlib
 
     before = set(_children(os.getpid()))
     with open(tmp_path / "open.txt", "w") as held:  # any file this process has open
-        worker = ChartWorker()
+        worker = Worker(warm_matplotlib)  # as the charts' worker is started
         try:
             kids = [pid for pid in _children(os.getpid()) if pid not in before]
             assert len(kids) == 1, "no worker started"
+            # Once it has answered it has given up its parent's files and warmed up:
+            # looked at sooner, it may still be doing so (or reading the modules it
+            # imports), which is a moment of its start, not a file it keeps.
+            assert worker.submit("a job", bytes, 1)() == b"\x00"
+            assert worker.pid == kids[0], "the worker ended instead of answering"
             ours = {os.readlink(f"/proc/self/fd/{fd}") for fd in (1, 2, held.fileno())} - {
                 "/dev/null"
             }
@@ -248,6 +253,84 @@ def test_a_reader_that_stops_reading_leaves_no_worker(tmp_path: Path) -> None:
         os.close(write)
     assert b"Traceback" not in done.stderr
     assert _marked(mark) == []
+
+
+def _hold(held: Path, inside: Path) -> None:
+    """A worker's warm-up that holds a file while it works, as matplotlib holds a
+    lock file beside its font cache while it writes it (the first time a machine
+    draws): a worker ended then must let go of it, or every matplotlib program
+    after it waits five seconds for the lock, then gives up saving the cache."""
+    held.touch()
+    try:
+        inside.touch()
+        time.sleep(30)
+    finally:
+        held.unlink()
+
+
+def _wait_for(path: Path, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path.name} never appeared"
+        time.sleep(0.01)
+
+
+@needs_proc
+@needs_two_cores
+def test_a_worker_closed_while_it_holds_a_lock_lets_go_of_it(tmp_path: Path) -> None:
+    import functools
+
+    from send_plan.render.worker import Worker
+
+    held, inside = tmp_path / "held", tmp_path / "inside"
+    worker = Worker(functools.partial(_hold, held, inside))
+    pid = worker.pid
+    assert pid is not None, "no worker started"
+    _wait_for(inside)
+    started = time.monotonic()
+    worker.close()
+    assert time.monotonic() - started < 5
+    assert _state(pid) is None  # ended and reaped before close() returned
+    assert not held.exists()
+
+
+HOLDING = """
+import functools, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from test_hardening_chart import _hold
+from send_plan.render.worker import Worker
+held, inside = Path(sys.argv[2]), Path(sys.argv[3])
+worker = Worker(functools.partial(_hold, held, inside))
+print(worker.pid, flush=True)
+time.sleep(60)
+"""
+
+
+@needs_proc
+@needs_two_cores
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_a_worker_whose_parent_dies_while_it_holds_a_lock_lets_go_of_it(
+    tmp_path: Path, how: signal.Signals
+) -> None:
+    held, inside = tmp_path / "held", tmp_path / "inside"
+    process = subprocess.Popen(
+        [sys.executable, "-c", HOLDING, str(Path(__file__).parent), str(held), str(inside)],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    pid = int(process.stdout.readline())
+    _wait_for(inside)
+    process.send_signal(how)
+    process.wait(timeout=10)
+    deadline = time.monotonic() + 5
+    while _state(pid) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    alive = _state(pid) is not None
+    if alive:
+        os.kill(pid, signal.SIGKILL)
+    assert not alive
+    assert not held.exists()
 
 
 # --------------------------------------------------------------------------- item 18

@@ -15,10 +15,18 @@ The worker's lifetime is bounded on every path (issue 13, item 19):
   sees the end of it when this command exits, whatever the worker is doing.
 * It ends when this process ends: :meth:`Worker.close` (called when a command
   finishes, and by :func:`close_all` on the way out, whatever the exit code)
-  closes its pipes, kills it and reaps it. If this process dies without closing
+  closes its pipes, ends it and reaps it. If this process dies without closing
   it (a signal, ``os._exit``), the worker sees the end of its job pipe, or its
   parent change (polled every :data:`POLL_SECONDS`), and exits; on Linux the
-  kernel also kills it at once (``PR_SET_PDEATHSIG``).
+  kernel also tells it at once (``PR_SET_PDEATHSIG``).
+* It ends by unwinding, so that what it holds is let go: SIGTERM (from
+  :meth:`Worker.close`, from the kernel, or sent to itself when its job pipe
+  ends) raises ``SystemExit`` in it, and every ``finally`` runs. This matters
+  the first time a machine draws: matplotlib holds a lock file beside its font
+  cache while it writes it, and a worker killed then would leave that lock for
+  good, so that every matplotlib program after it waits five seconds for it and
+  gives up saving the cache. Only a worker that has not ended
+  :data:`GRACE_SECONDS` after being told is killed outright.
 * Ctrl-C is for this process to handle: the worker ignores SIGINT and is closed.
 
 Messages are pickles, each after its length, on two pipes. A reader thread in
@@ -38,6 +46,8 @@ from typing import Any
 
 #: How often the worker checks that its parent is still there, in seconds.
 POLL_SECONDS = 0.25
+#: How long a worker told to end has to unwind before it is killed, in seconds.
+GRACE_SECONDS = 2.0
 
 _HEADER = struct.Struct(">Q")
 _READ_CHUNK = 1 << 20
@@ -105,7 +115,7 @@ def _die_with(parent: int) -> None:
             import ctypes
 
             pr_set_pdeathsig = 1
-            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
     if os.getppid() != parent:  # it died before that took effect
         os._exit(0)
 
@@ -136,8 +146,10 @@ def _fork(serve: Callable[[int, int, int], None]) -> tuple[int, int, int] | None
 
 def _receive(fd: int, jobs: Any, parent: int) -> None:
     """The worker's reader thread: every job into ``jobs``; the process ends when
-    the parent closes the pipe or is gone."""
+    the parent closes the pipe or is gone (an empty job, and SIGTERM for a
+    worker still warming up)."""
     import select
+    import signal
 
     try:
         while os.getppid() == parent:
@@ -148,7 +160,17 @@ def _receive(fd: int, jobs: Any, parent: int) -> None:
                     break
                 jobs.put(message)
     finally:
-        os._exit(0)
+        jobs.put(b"")
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _unwind(signum: int, frame: object) -> None:
+    """SIGTERM in the worker: end by unwinding (once: a second one while it does
+    so must not cut short the ``finally`` it is running)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise SystemExit(0)
 
 
 def _draw(message: bytes) -> bytes:
@@ -177,6 +199,7 @@ def _serve(
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _unwind)
     _die_with(parent)
     jobs: queue.SimpleQueue[bytes] = queue.SimpleQueue()
     threading.Thread(target=_receive, args=(jobs_fd, jobs, parent), daemon=True).start()
@@ -185,8 +208,8 @@ def _serve(
 
         with contextlib.suppress(Exception), captured():
             warm()
-    while True:
-        _write(replies_fd, _draw(jobs.get()))
+    while job := jobs.get():
+        _write(replies_fd, _draw(job))
 
 
 # --------------------------------------------------------------------------- this side
@@ -295,20 +318,34 @@ class Worker:
         for fd in (self._jobs, self._replies):
             with contextlib.suppress(OSError):
                 os.close(fd)
-        import signal
-
-        # It would end on its own on seeing its pipe closed; killed, it has ended
-        # (and is reaped) before this returns. Nothing it holds needs tidying.
-        with contextlib.suppress(OSError):
-            if os.waitpid(pid, os.WNOHANG)[0] == 0:  # still ours, still running
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
+        _end(pid)
 
     def __enter__(self) -> Worker:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _end(pid: int) -> None:
+    """Tell the worker to end (it would on seeing its pipe closed, too), give it
+    :data:`GRACE_SECONDS` to unwind, then kill it; it is reaped before this returns."""
+    import signal
+    import time
+
+    with contextlib.suppress(OSError):
+        if os.waitpid(pid, os.WNOHANG)[0] != 0:
+            return  # it has ended already
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + GRACE_SECONDS
+        pause = 0.001
+        while os.waitpid(pid, os.WNOHANG)[0] == 0:
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                return
+            time.sleep(pause)
+            pause = min(pause * 2, 0.02)
 
 
 def close_all() -> None:
