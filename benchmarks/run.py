@@ -34,6 +34,9 @@ sys.path.insert(0, str(HERE))
 from generate import write_portfolio, write_reference, write_repository  # noqa: E402
 
 PY = sys.executable
+#: docs/performance.md: what follows this line is the page's own notes, kept when
+#: the table above it is written again.
+KEPT_MARK = "<!-- The part above is written by benchmarks/run.py; what follows is kept. -->"
 SEND_PLAN = [PY, "-m", "send_plan"]
 
 FLOOR_HISTORY = (
@@ -527,7 +530,10 @@ def main() -> None:
             "Generated plans come from `benchmarks/generate.py`.\n\n"
             f"Machine: {machine()}. Run: {stamp}.\n\n{text}\n"
         )
-        (ROOT / "docs" / "performance.md").write_text(doc)
+        page = ROOT / "docs" / "performance.md"
+        before = page.read_text(encoding="utf-8") if page.exists() else ""
+        _, marked, kept = before.partition(KEPT_MARK)
+        page.write_text(doc + (f"\n{KEPT_MARK}{kept}" if marked else ""), encoding="utf-8")
 
 
 if __name__ == "__main__":
